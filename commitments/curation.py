@@ -1,0 +1,159 @@
+"""Loads the curated encoding in fixtures/ (organisations.toml, commitments.toml): validates every entry first,
+then writes all of it in one transaction, matching existing rows by slug or reference so a re-run changes nothing."""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import F
+
+from commitments.models import Commitment, CommitmentSide, Ownership
+from commitments.status import Cadence, Strength
+from partnership.models import Organisation, Partnership, Party
+
+
+class CurationError(Exception):
+    pass
+
+
+def read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CurationError(f"{path.name}: {exc}") from None
+
+
+@transaction.atomic
+def load_organisations(path: Path) -> int:
+    data = read_toml(path)
+    for entry in data.get("party", []):
+        Party.objects.update_or_create(code=entry["code"], defaults={"name": entry["name"]})
+    parties = {party.code: party for party in Party.objects.all()}
+    count = 0
+    for entry in data.get("organisation", []):
+        if entry.get("party") not in parties:
+            raise CurationError(f"{path.name}: organisation {entry.get('slug')!r} names unknown party {entry.get('party')!r}")
+        parent = Organisation.objects.get(slug=entry["parent"]) if entry.get("parent") else None
+        Organisation.objects.update_or_create(
+            slug=entry["slug"],
+            defaults={
+                "party": parties[entry["party"]],
+                "short_name": entry["short_name"],
+                "name": entry["name"],
+                "parent": parent,
+            },
+        )
+        count += 1
+    return count
+
+
+@dataclass
+class _Entry:
+    ref: str
+    paragraph: object
+    subparagraph: object
+    position: int
+    fields: dict
+    sides: dict  # party code -> (lead slug, [supporting slugs])
+
+
+def _validate(partnership: Partnership, entries: list[dict], source: str) -> list[_Entry]:
+    paragraphs = {p.number: p for p in partnership.paragraphs.prefetch_related("subparagraphs")}
+    organisations = {o.slug: o for o in Organisation.objects.select_related("party")}
+    party_codes = set(partnership.parties.values_list("code", flat=True))
+    seen, positions, result = set(), {}, []
+    for index, entry in enumerate(entries, start=1):
+        where = f"{source}: commitment {entry.get('ref', f'#{index}')!r}"
+        missing = {"ref", "paragraph", "title", "clause", "strength", "cadence"} - entry.keys()
+        if missing:
+            raise CurationError(f"{where}: missing {', '.join(sorted(missing))}")
+        if entry["ref"] in seen:
+            raise CurationError(f"{where}: the reference is used twice")
+        seen.add(entry["ref"])
+        paragraph = paragraphs.get(entry["paragraph"])
+        if paragraph is None:
+            raise CurationError(f"{where}: there is no paragraph {entry['paragraph']}")
+        subparagraph = None
+        if "subparagraph" in entry:
+            subparagraph = next((s for s in paragraph.subparagraphs.all() if s.label == entry["subparagraph"]), None)
+            if subparagraph is None:
+                raise CurationError(f"{where}: paragraph {paragraph.number} has no sub-paragraph ({entry['subparagraph']})")
+        source_text = subparagraph.text if subparagraph else paragraph.text
+        if entry["clause"] not in source_text:
+            raise CurationError(f"{where}: the clause is not quoted exactly from the paragraph")
+        if entry["strength"] not in Strength.values:
+            raise CurationError(f"{where}: strength must be one of {', '.join(Strength.values)}")
+        if entry["cadence"] not in Cadence.values:
+            raise CurationError(f"{where}: cadence must be one of {', '.join(Cadence.values)}")
+        sides = {}
+        for code in sorted(party_codes):
+            if code not in entry:
+                continue
+            owners = entry[code]
+            slugs = [owners.get("lead")] + list(owners.get("supporting", []))
+            for slug in slugs:
+                if slug not in organisations:
+                    raise CurationError(f"{where}: unknown organisation {slug!r} on the {code} side")
+                if organisations[slug].party.code != code:
+                    raise CurationError(f"{where}: {slug!r} is not a {code} organisation")
+            sides[code] = (slugs[0], slugs[1:])
+        if not sides:
+            raise CurationError(f"{where}: no owner on any side ({', '.join(sorted(party_codes))})")
+        positions[paragraph.number] = positions.get(paragraph.number, 0) + 1
+        result.append(
+            _Entry(
+                ref=entry["ref"],
+                paragraph=paragraph,
+                subparagraph=subparagraph,
+                position=positions[paragraph.number],
+                fields={
+                    "title": entry["title"],
+                    "clause": entry["clause"],
+                    "strength": entry["strength"],
+                    "cadence": entry["cadence"],
+                    "cadence_note": entry.get("cadence_note", ""),
+                    "curation_note": entry.get("note", ""),
+                    "target_date": entry.get("target_date"),
+                },
+                sides=sides,
+            )
+        )
+    return result
+
+
+@transaction.atomic
+def load_commitments(partnership: Partnership, path: Path) -> int:
+    """Create or update the partnership's commitments from the file. Statuses and history are never touched."""
+    entries = _validate(partnership, read_toml(path).get("commitment", []), path.name)
+    organisations = {o.slug: o for o in Organisation.objects.all()}
+    parties = {p.code: p for p in Party.objects.all()}
+    existing = {(c.paragraph_id, c.ref): c for c in Commitment.objects.filter(paragraph__partnership=partnership)}
+    # Positions are re-assigned below; park the old ones out of the way of the unique constraint first.
+    Commitment.objects.filter(paragraph__partnership=partnership).update(position=F("position") + 1000)
+    for entry in entries:
+        commitment = existing.get((entry.paragraph.pk, entry.ref))
+        values = {"subparagraph": entry.subparagraph, "position": entry.position, **entry.fields}
+        if commitment is None:
+            commitment = Commitment.objects.create(paragraph=entry.paragraph, ref=entry.ref, **values)
+        else:
+            Commitment.objects.filter(pk=commitment.pk).update(**values)
+        for code, (lead, supporting) in entry.sides.items():
+            side, _ = CommitmentSide.objects.get_or_create(commitment=commitment, party=parties[code])
+            wanted = {lead: Ownership.Role.LEAD, **{slug: Ownership.Role.SUPPORTING for slug in supporting}}
+            side.owners.exclude(organisation__slug__in=wanted).delete()
+            side.owners.filter(role=Ownership.Role.LEAD).exclude(organisation__slug=lead).delete()
+            for slug, role in wanted.items():
+                Ownership.objects.update_or_create(side=side, organisation=organisations[slug], defaults={"role": role})
+        stale_sides = commitment.sides.exclude(party__code__in=entry.sides)
+        if stale_sides.filter(updates__isnull=False).exists():
+            raise CurationError(f"commitment {entry.ref}: a side with recorded updates cannot be removed")
+        stale_sides.delete()
+    kept = {(e.paragraph.pk, e.ref) for e in entries}
+    for key, commitment in existing.items():
+        if key not in kept:
+            if commitment.updates.exists():
+                raise CurationError(f"commitment {commitment.ref}: it has recorded updates and cannot be removed")
+            commitment.delete()
+    return len(entries)
+

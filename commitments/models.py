@@ -1,0 +1,148 @@
+"""Commitments: the operative clauses of a partnership, who owns them on each side, and their status."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from commitments.status import RAG, Cadence, Status, Strength
+from partnership.models import Organisation, Paragraph, Party, SubParagraph
+
+
+class Commitment(models.Model):
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="commitments")
+    subparagraph = models.ForeignKey(
+        SubParagraph, on_delete=models.PROTECT, null=True, blank=True, related_name="commitments"
+    )
+    ref = models.CharField(max_length=12, help_text="Stable reference: 14.2 is the second clause of ¶14; 12a is ¶12(a).")
+    position = models.PositiveSmallIntegerField(help_text="Order within the paragraph.")
+    title = models.CharField(max_length=120)
+    clause = models.TextField(help_text="The words of the clause, quoted from the paragraph.")
+    strength = models.CharField(max_length=12, choices=Strength.choices)
+    cadence = models.CharField(max_length=12, choices=Cadence.choices)
+    cadence_note = models.TextField(blank=True)
+    target_date = models.DateField(null=True, blank=True, help_text="For one-off commitments, when set.")
+    curation_note = models.TextField(blank=True)
+    # Overall status (the less advanced side), kept by the status service so lists can filter on it in SQL.
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_ASSESSED)
+    # Bumped by every status change; a form or API call carrying an older version is refused (no lost update).
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["paragraph__partnership", "paragraph__number", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["paragraph", "ref"], name="commitment_ref_unique"),
+            models.UniqueConstraint(fields=["paragraph", "position"], name="commitment_position_unique"),
+            models.CheckConstraint(
+                condition=models.Q(target_date__isnull=True) | models.Q(cadence=Cadence.ONE_OFF),
+                name="commitment_target_date_only_one_off",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ref} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("commitments:detail", args=[self.pk])
+
+    def clean(self):
+        source = self.subparagraph.text if self.subparagraph_id else self.paragraph.text
+        if self.clause and self.clause not in source:
+            raise ValidationError({"clause": "The clause must quote the paragraph's words exactly."})
+        if self.subparagraph_id and self.subparagraph.paragraph_id != self.paragraph_id:
+            raise ValidationError({"subparagraph": "The sub-paragraph must belong to the paragraph."})
+
+    @property
+    def reference(self) -> str:
+        return f"¶{self.paragraph.number}({self.subparagraph.label})" if self.subparagraph_id else f"¶{self.ref}"
+
+    @property
+    def rag(self) -> str:
+        return RAG[Status(self.status)]
+
+
+
+class CommitmentSide(models.Model):
+    """One party's share of a commitment: its owners and its own reported status."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="sides")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_ASSESSED)
+    status_as_of = models.DateField(null=True, blank=True)
+    last_update_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["commitment", "party__code"]
+        constraints = [models.UniqueConstraint(fields=["commitment", "party"], name="side_party_unique")]
+
+    def __str__(self):
+        return f"{self.commitment.ref} {self.party.code}"
+
+    @property
+    def rag(self) -> str:
+        return RAG[Status(self.status)]
+
+
+class Ownership(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        SUPPORTING = "supporting", "Supporting"
+
+    side = models.ForeignKey(CommitmentSide, on_delete=models.CASCADE, related_name="owners")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="ownerships")
+    role = models.CharField(max_length=12, choices=Role.choices)
+
+    class Meta:
+        ordering = ["side", "-role", "organisation__short_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["side", "organisation"], name="ownership_unique"),
+            models.UniqueConstraint(fields=["side"], condition=models.Q(role="lead"), name="one_lead_per_side"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.short_name} ({self.get_role_display().lower()})"
+
+    def clean(self):
+        if self.organisation_id and self.side_id and self.organisation.party_id != self.side.party_id:
+            raise ValidationError({"organisation": "An owner must belong to the side it owns."})
+
+
+class Marking(models.TextChoices):
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+
+class StatusUpdate(models.Model):
+    """One entry in a side's append-only history. Written only by `commitments.services`; never edited."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="updates")
+    side = models.ForeignKey(CommitmentSide, on_delete=models.PROTECT, related_name="updates")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    previous_status = models.CharField(max_length=16, choices=Status.choices)
+    note = models.TextField(blank=True)
+    as_of = models.DateField(help_text="The date the update is true as of.")
+    marking = models.CharField(max_length=20, choices=Marking.choices, default=Marking.OFFICIAL)
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField()
+    illustrative = models.BooleanField(default=False, help_text="Demo data: not a record of what happened.")
+
+    class Meta:
+        ordering = ["-as_of", "-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["side", "-as_of", "-created_at"], name="update_side_latest"),
+            models.Index(fields=["commitment", "-created_at"], name="update_commitment_recent"),
+            models.Index(fields=["-created_at"], name="update_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.side}: {self.get_status_display()} as of {self.as_of}"
+
+
+class EvidenceLink(models.Model):
+    update = models.ForeignKey(StatusUpdate, on_delete=models.PROTECT, related_name="evidence")
+    title = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+
+    def __str__(self):
+        return self.title

@@ -1,0 +1,130 @@
+"""The one way a commitment's status changes. Forms, the API, the admin, imports and the demo data all call
+`commitment_update_status`; nothing else writes StatusUpdate, CommitmentSide.status or Commitment.status."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from commitments.access import user_may_update
+from commitments.models import Commitment, CommitmentSide, EvidenceLink, Marking, StatusUpdate
+from commitments.status import NEEDS_NOTE, Status, is_backwards, least_advanced
+
+
+class StaleVersion(Exception):
+    """The commitment changed since the caller read it; `current` is the version now stored."""
+
+    def __init__(self, current: int):
+        super().__init__(f"The commitment has changed since you opened it (now version {current}).")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Evidence:
+    title: str
+    url: str
+
+
+def validate_evidence_url(url: str) -> None:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ValidationError("Evidence links must be http:// or https:// addresses.")
+
+
+@transaction.atomic
+def commitment_update_status(
+    *,
+    commitment: Commitment,
+    party_code: str,
+    status: str,
+    note: str = "",
+    as_of: date,
+    marking: str = Marking.OFFICIAL,
+    evidence: list[Evidence] = (),
+    by,
+    expected_version: int,
+    corrects: StatusUpdate | None = None,
+    illustrative: bool = False,
+    now: datetime | None = None,
+) -> StatusUpdate:
+    """Record one side's new status.
+
+    1. Lock the commitment row and refuse a stale `expected_version` (two officials editing at once).
+    2. Check the author owns the side and validate the update; errors are ValidationError by field.
+    3. Append the history row and its evidence.
+    4. Move the side's current status if this update is the side's latest by its as-of date, then the
+       commitment's overall status (the less advanced side) and its version.
+    """
+    now = now or timezone.now()
+    locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if locked.version != expected_version:
+        raise StaleVersion(locked.version)
+    side = (
+        CommitmentSide.objects.select_for_update()
+        .prefetch_related("owners")
+        .filter(commitment=locked, party__code=party_code)
+        .first()
+    )
+    if side is None:
+        raise ValidationError({"side": f"This commitment does not bind the {party_code} side."})
+    if not user_may_update(by, side):
+        raise PermissionDenied("Only officials of an organisation that owns this side may update it.")
+
+    errors = {}
+    if status not in Status.values or status == Status.NOT_ASSESSED:
+        errors["status"] = "Choose a status."
+    note = (note or "").strip()
+    if status in Status.values and not note:
+        if status in NEEDS_NOTE:
+            errors["note"] = f"Explain why the status is “{Status(status).label.lower()}”."
+        elif is_backwards(side.status, status):
+            errors["note"] = "Explain why the status moves back from “{}”.".format(Status(side.status).label.lower())
+    if as_of > timezone.localdate(now):
+        errors["as_of"] = "The date cannot be in the future."
+    elif as_of < locked.paragraph.partnership.adopted_on:
+        errors["as_of"] = "The date cannot be before the Partnership was adopted."
+    if marking not in Marking.values:
+        errors["marking"] = "Choose a handling marking."
+    for item in evidence:
+        try:
+            validate_evidence_url(item.url)
+        except ValidationError as exc:
+            errors["evidence"] = exc.messages[0]
+        if not item.title.strip():
+            errors["evidence"] = "Give each evidence link a title."
+    if corrects is not None and corrects.side_id != side.pk:
+        errors["corrects"] = "A correction must correct an update of the same side."
+    if errors:
+        raise ValidationError(errors)
+
+    update = StatusUpdate.objects.create(
+        commitment=locked,
+        side=side,
+        status=status,
+        previous_status=side.status,
+        note=note,
+        as_of=as_of,
+        marking=marking,
+        corrects=corrects,
+        created_by=by,
+        created_at=now,
+        illustrative=illustrative,
+    )
+    EvidenceLink.objects.bulk_create(
+        EvidenceLink(update=update, title=item.title.strip(), url=item.url.strip()) for item in evidence
+    )
+
+    # A back-dated update joins the history without overriding a later one.
+    if side.status_as_of is None or as_of >= side.status_as_of:
+        side.status, side.status_as_of = status, as_of
+    side.last_update_at = now
+    side.save(update_fields=["status", "status_as_of", "last_update_at"])
+    statuses = [s.status for s in locked.sides.exclude(pk=side.pk)] + [side.status]
+    locked.status = least_advanced(statuses)
+    locked.version += 1
+    locked.save(update_fields=["status", "version"])
+    commitment.status, commitment.version = locked.status, locked.version
+    return update

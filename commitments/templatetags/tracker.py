@@ -1,0 +1,54 @@
+import re
+
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from commitments.status import RAG, Status
+from partnership.importer import SUPERSCRIPTS
+
+register = template.Library()
+
+# One glyph per status, shown beside the label so that colour is never the only signal.
+ICONS = {
+    Status.NOT_ASSESSED: "?",
+    Status.NOT_STARTED: "○",
+    Status.IN_PROGRESS: "◔",
+    Status.ON_TRACK: "✓",
+    Status.AT_RISK: "!",
+    Status.DELAYED: "▼",
+    Status.ACHIEVED: "★",
+    Status.ONGOING: "↻",
+    Status.DISCONTINUED: "✕",
+}
+_SUPER_RE = re.compile(f"[{SUPERSCRIPTS}]+")
+_TO_DIGITS = str.maketrans(SUPERSCRIPTS, "0123456789")
+
+
+@register.simple_tag
+def status_badge(value: str, prefix: str = ""):
+    status = Status(value)
+    return format_html(
+        '<span class="badge status-{} rag-{}"><span class="badge-icon" aria-hidden="true">{}</span> {}{}</span>',
+        status.value, RAG[status], ICONS[status], prefix, status.label,
+    )
+
+
+@register.filter
+def footnote_links(text: str):
+    """Paragraph text with its superscript footnote markers linked to the footnotes."""
+
+    def link(match):
+        marker = match.group(0).translate(_TO_DIGITS)
+        return f'<sup><a href="#fn{marker}" id="fnref{marker}" aria-label="footnote {marker}">{marker}</a></sup>'
+
+    return mark_safe(_SUPER_RE.sub(link, escape(text)))
+
+
+@register.filter
+def highlight(text: str, clause: str):
+    """The paragraph with the commitment's clause marked."""
+    escaped, quoted = escape(text), escape(clause)
+    if not clause or quoted not in escaped:
+        return mark_safe(escaped)
+    return mark_safe(escaped.replace(quoted, f"<mark>{quoted}</mark>", 1))

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from commitments import views
+
+app_name = "commitments"
+urlpatterns = [
+    path("", views.commitment_index, name="list"),
+    path("<int:pk>/", views.commitment_detail, name="detail"),
+]

@@ -1,0 +1,1 @@
+# Dialogue series and meetings (paragraph 12) arrive with the dialogues issue.

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from commitments.curation import CurationError, load_commitments, load_organisations, read_toml
+from partnership.importer import AgreementConflict, AgreementFormatError, decode_agreement, parse_agreement, save_agreement
+
+FIXTURES = settings.BASE_DIR / "fixtures"
+
+
+class Command(BaseCommand):
+    help = "Load the parties, organisations, partnership texts and curated commitments from fixtures/ (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="Also add demo users and an illustrative history.")
+        parser.add_argument("--fixtures", type=Path, default=FIXTURES)
+
+    def handle(self, demo: bool, fixtures: Path, **options):
+        try:
+            with transaction.atomic():
+                partnerships = self.load(fixtures)
+        except (CurationError, AgreementFormatError, AgreementConflict, OSError) as exc:
+            raise CommandError(f"{exc}; nothing was changed.") from None
+
+        if demo:
+            from commitments.demo import seed_demo
+
+            self.stdout.write(seed_demo(partnerships))
+
+    def load(self, fixtures: Path) -> list:
+        organisations = load_organisations(fixtures / "organisations.toml")
+        self.stdout.write(f"Organisations: {organisations}.")
+        partnerships = []
+        for entry in read_toml(fixtures / "partnerships.toml").get("partnership", []):
+            text = decode_agreement((fixtures / entry["text"]).read_bytes())
+            partnership, outcome = save_agreement(
+                parse_agreement(text), slug=entry["slug"], short_title=entry["short_title"]
+            )
+            count = load_commitments(partnership, fixtures / entry["commitments"])
+            self.stdout.write(f"{partnership.short_title}: text {outcome}; {count} commitments.")
+            partnerships.append(partnership)
+        return partnerships

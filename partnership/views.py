@@ -1,0 +1,68 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.models import Count, Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+
+from commitments.selectors import sides_prefetch
+from commitments.models import Commitment
+from partnership.models import Paragraph, Partnership
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    partnerships = list(Partnership.objects.all()[:2])
+    if len(partnerships) == 1:
+        return redirect(partnerships[0])
+    return redirect("partnership:list")
+
+
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    partnerships = Partnership.objects.prefetch_related("parties").annotate(
+        paragraph_count=Count("paragraphs", distinct=True),
+        commitment_count=Count("paragraphs__commitments", distinct=True),
+    )
+    return render(request, "partnership/list.html", {"partnerships": partnerships})
+
+
+def document(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole agreement as a document, each paragraph beside its commitments."""
+    partnership = get_object_or_404(Partnership.objects.prefetch_related("parties"), slug=slug)
+    paragraphs = (
+        Paragraph.objects.filter(partnership=partnership)
+        .select_related("part", "area")
+        .prefetch_related(
+            "subparagraphs",
+            "footnotes",
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.select_related("subparagraph").prefetch_related(sides_prefetch()),
+            ),
+        )
+    )
+    sections = []  # [(part, [(area or None, [paragraphs])])] in document order
+    for paragraph in paragraphs:
+        if not sections or sections[-1][0] != paragraph.part:
+            sections.append((paragraph.part, []))
+        groups = sections[-1][1]
+        if not groups or groups[-1][0] != paragraph.area:
+            groups.append((paragraph.area, []))
+        groups[-1][1].append(paragraph)
+    return render(
+        request,
+        "partnership/document.html",
+        {"partnership": partnership, "sections": sections, "commitment_total": sum(len(p.commitments.all()) for p in paragraphs)},
+    )
+
+
+@login_not_required
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception as exc:  # noqa: BLE001 - the health check reports any failure
+        database = f"error: {exc.__class__.__name__}"
+    healthy = database == "ok"
+    return JsonResponse({"status": "ok" if healthy else "error", "database": database}, status=200 if healthy else 503)

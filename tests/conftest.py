@@ -1,0 +1,86 @@
+import os
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from partnership.models import Organisation, Partnership
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the Partnership once into the test database; tests roll their own changes back."""
+    with django_db_blocker.unblock():
+        call_command("seed", verbosity=0, stdout=open(os.devnull, "w"))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def partnership(db) -> Partnership:
+    """The seeded EU–UK Partnership (seeded again where a transactional test has flushed the tables)."""
+    if not Partnership.objects.exists():
+        call_command("seed", stdout=open(os.devnull, "w"))
+    return Partnership.objects.get(slug="eu-uk-sdp-2025")
+
+
+def make_user(username: str, *, organisation: str | None = None, **roles) -> User:
+    user = User.objects.create_user(
+        username=username,
+        password="correct-horse-battery",
+        organisation=Organisation.objects.get(slug=organisation) if organisation else None,
+        **roles,
+    )
+    return user
+
+
+@pytest.fixture
+def eu_official(partnership):
+    return make_user("eu-official", organisation="eeas", is_official=True)
+
+
+@pytest.fixture
+def uk_official(partnership):
+    return make_user("uk-official", organisation="fcdo", is_official=True)
+
+
+@pytest.fixture
+def analyst(partnership):
+    return make_user("analyst-1", is_analyst=True)
+
+
+@pytest.fixture
+def reviewer(partnership):
+    return make_user("reviewer-1", is_reviewer=True)
+
+
+@pytest.fixture
+def administrator(partnership):
+    return make_user("admin-1", is_administrator=True, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(partnership):
+    """Signed in, but holding no role in the tracker."""
+    return make_user("outsider")
+
+
+# Playwright drives Debian's Chromium: its own browser download is unreachable from these machines.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    }
