@@ -29,6 +29,11 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def has_role(self) -> bool:
+        """Any role at all: an account without one sees nothing until an administrator gives it one."""
+        return self.is_official or self.is_analyst or self.is_reviewer or self.is_administrator
+
+    @property
     def roles(self) -> list[str]:
         names = ("official", "analyst", "reviewer", "administrator")
         return [name for name in names if getattr(self, f"is_{name}")]

@@ -145,6 +145,10 @@ def load_commitments(partnership: Partnership, path: Path) -> int:
             side.owners.filter(role=Ownership.Role.LEAD).exclude(organisation__slug=lead).delete()
             for slug, role in wanted.items():
                 Ownership.objects.update_or_create(side=side, organisation=organisations[slug], defaults={"role": role})
+        commitment.refresh_from_db()
+        for side in commitment.sides.all():
+            side.reschedule(commitment, partnership.adopted_on)
+            side.save(update_fields=["due_on", "overdue_on", "stale_on"])
         stale_sides = commitment.sides.exclude(party__code__in=entry.sides)
         if stale_sides.filter(updates__isnull=False).exists():
             raise CurationError(f"commitment {entry.ref}: a side with recorded updates cannot be removed")

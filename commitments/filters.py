@@ -1,10 +1,14 @@
 """The commitment filters, shared by the list page, the API and (later) the exports, so all three agree."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
-from commitments.models import Commitment
+from commitments.cadence import DUE_SOON_DAYS, DueState
+from commitments.models import Commitment, CommitmentSide
 from commitments.status import Cadence, Status, Strength
 from partnership.models import Area, Organisation, Part, Partnership, Party
 
@@ -33,11 +37,45 @@ class CommitmentFilter(django_filters.FilterSet):
     strength = django_filters.ChoiceFilter(choices=Strength.choices, empty_label="Any strength")
     cadence = django_filters.ChoiceFilter(choices=Cadence.choices, empty_label="Any cadence")
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status", label="Overall status")
+    side_status = django_filters.ChoiceFilter(
+        choices=Status.choices, empty_label="Any", label="Status of a side", method="filter_side_status"
+    )
+    due = django_filters.ChoiceFilter(
+        choices=[(state.value, state.label) for state in DueState] + [("late", "Overdue or stale")],
+        empty_label="Any", label="Updates", method="filter_due",
+    )
     paragraph = django_filters.NumberFilter(field_name="paragraph__number", label="Paragraph", min_value=1)
 
     class Meta:
         model = Commitment
-        fields = ["q", "partnership", "part", "area", "owner", "side", "strength", "cadence", "status", "paragraph"]
+        fields = [
+            "q", "partnership", "part", "area", "owner", "side", "strength", "cadence", "status", "side_status",
+            "due", "paragraph",
+        ]
+
+    def filter_side_status(self, queryset, name, value):
+        """With a side chosen, that side's status; otherwise either side's."""
+        sides = CommitmentSide.objects.filter(commitment=OuterRef("pk"), status=value)
+        if party := self.form.cleaned_data.get("side"):
+            sides = sides.filter(party=party)
+        return queryset.filter(Exists(sides))
+
+    def filter_due(self, queryset, name, value):
+        """The commitment's most urgent side, as commitments.cadence.due_state computes it."""
+        today = timezone.localdate()
+        sides = CommitmentSide.objects.filter(commitment=OuterRef("pk"))
+        stale = Exists(sides.filter(stale_on__lte=today))
+        late = Exists(sides.filter(overdue_on__lte=today))
+        due_soon = Exists(sides.filter(due_on__lte=today + timedelta(days=DUE_SOON_DAYS)))
+        return queryset.filter(
+            {
+                DueState.STALE: stale,
+                DueState.OVERDUE: late & ~stale,
+                DueState.DUE_SOON: due_soon & ~late,
+                DueState.UP_TO_DATE: ~due_soon,
+                "late": late,
+            }[value]
+        )
 
     def search(self, queryset, name, value):
         words = value.split()[:8]

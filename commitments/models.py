@@ -1,9 +1,14 @@
 """Commitments: the operative clauses of a partnership, who owns them on each side, and their status."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+
+from commitments.cadence import DueState, Schedule, days_late, due_state, schedule
 
 from commitments.status import RAG, Cadence, Status, Strength
 from partnership.models import Organisation, Paragraph, Party, SubParagraph
@@ -70,10 +75,16 @@ class CommitmentSide(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_ASSESSED)
     status_as_of = models.DateField(null=True, blank=True)
     last_update_at = models.DateTimeField(null=True, blank=True)
+    # The schedule of commitments.cadence, stored so lists, dashboards and reminders can filter on it in SQL.
+    # Kept by `reschedule()`, which the status service and the fixture loader call; empty when nothing is owed.
+    due_on = models.DateField(null=True, blank=True)
+    overdue_on = models.DateField(null=True, blank=True)
+    stale_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["commitment", "party__code"]
         constraints = [models.UniqueConstraint(fields=["commitment", "party"], name="side_party_unique")]
+        indexes = [models.Index(fields=["overdue_on"], name="side_overdue_on")]
 
     def __str__(self):
         return f"{self.commitment.ref} {self.party.code}"
@@ -81,6 +92,28 @@ class CommitmentSide(models.Model):
     @property
     def rag(self) -> str:
         return RAG[Status(self.status)]
+
+    def reschedule(self, commitment: "Commitment", adopted_on: date) -> None:
+        plan = schedule(
+            cadence=commitment.cadence,
+            last_update=timezone.localdate(self.last_update_at) if self.last_update_at else None,
+            adopted_on=adopted_on,
+            status=self.status,
+            target_date=commitment.target_date,
+        )
+        self.due_on, self.overdue_on, self.stale_on = (
+            (plan.due_on, plan.overdue_on, plan.stale_on) if plan else (None, None, None)
+        )
+
+    @property
+    def plan(self) -> Schedule | None:
+        return Schedule(self.due_on, self.overdue_on, self.stale_on) if self.due_on else None
+
+    def due_state(self, today: date) -> DueState:
+        return due_state(self.plan, today)
+
+    def days_late(self, today: date) -> int:
+        return days_late(self.plan, today)
 
 
 class Ownership(models.Model):
@@ -125,6 +158,8 @@ class StatusUpdate(models.Model):
     corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     created_at = models.DateTimeField()
+    version_after = models.PositiveIntegerField(help_text="The commitment's version once this update was applied.")
+    on_time = models.BooleanField(help_text="Whether the side was not yet overdue when the update was made.")
     illustrative = models.BooleanField(default=False, help_text="Demo data: not a record of what happened.")
 
     class Meta:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from commitments.access import user_may_update
+from commitments.cadence import DueState
 from commitments.models import Commitment, CommitmentSide, EvidenceLink, Marking, StatusUpdate
 from commitments.status import NEEDS_NOTE, Status, is_backwards, least_advanced
 
@@ -59,7 +60,7 @@ def commitment_update_status(
        commitment's overall status (the less advanced side) and its version.
     """
     now = now or timezone.now()
-    locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    locked = Commitment.objects.select_for_update(of=("self",)).select_related("paragraph__partnership").get(pk=commitment.pk)
     if locked.version != expected_version:
         raise StaleVersion(locked.version)
     side = (
@@ -100,6 +101,8 @@ def commitment_update_status(
     if errors:
         raise ValidationError(errors)
 
+    today = timezone.localdate(now)
+    adopted_on = locked.paragraph.partnership.adopted_on
     update = StatusUpdate.objects.create(
         commitment=locked,
         side=side,
@@ -111,6 +114,8 @@ def commitment_update_status(
         corrects=corrects,
         created_by=by,
         created_at=now,
+        version_after=locked.version + 1,
+        on_time=side.due_state(today) not in {DueState.OVERDUE, DueState.STALE},
         illustrative=illustrative,
     )
     EvidenceLink.objects.bulk_create(
@@ -121,7 +126,8 @@ def commitment_update_status(
     if side.status_as_of is None or as_of >= side.status_as_of:
         side.status, side.status_as_of = status, as_of
     side.last_update_at = now
-    side.save(update_fields=["status", "status_as_of", "last_update_at"])
+    side.reschedule(locked, adopted_on)
+    side.save(update_fields=["status", "status_as_of", "last_update_at", "due_on", "overdue_on", "stale_on"])
     statuses = [s.status for s in locked.sides.exclude(pk=side.pk)] + [side.status]
     locked.status = least_advanced(statuses)
     locked.version += 1

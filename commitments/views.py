@@ -1,10 +1,20 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 
+from commitments import dashboard
 from commitments.access import user_may_see_sensitive, user_may_update
+from commitments.cadence import DueState
+from commitments.charts import stacked_bar, stacked_columns
 from commitments.filters import CommitmentFilter
+from commitments.forms import StatusUpdateForm
 from commitments.selectors import commitment_history, commitment_list
+from commitments.services import StaleVersion, commitment_update_status
+from partnership.models import Partnership
 
 PAGE_SIZE = 50
 
@@ -17,22 +27,125 @@ def commitment_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "commitments/list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode(), "active": filterset.active},
+        {"filter": filterset, "page": page, "query": query.urlencode(), "active": filterset.active,
+         "today": timezone.localdate()},
     )
 
 
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = get_object_or_404(commitment_list(), pk=pk)
     sides = list(commitment.sides.all())
+    today = timezone.localdate()
     return render(
         request,
         "commitments/detail.html",
         {
             "commitment": commitment,
             "paragraph": commitment.paragraph,
-            "sides": [(side, user_may_update(request.user, side)) for side in sides],
+            "sides": [(side, user_may_update(request.user, side), side.due_state(today)) for side in sides],
             "disagree": len({side.status for side in sides}) > 1,
             "history": commitment_history(commitment),
             "may_see_sensitive": user_may_see_sensitive(request.user, commitment),
+        },
+    )
+
+
+def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
+    """The status update form for one side. A stale version gets the conflict page, keeping what was typed."""
+    commitment = get_object_or_404(commitment_list(), pk=pk)
+    the_side = next((s for s in commitment.sides.all() if s.party.code == side), None)
+    if the_side is None:
+        raise Http404("This commitment does not bind that side.")
+    if not user_may_update(request.user, the_side):
+        raise PermissionDenied("Only officials of an organisation that owns this side may update it.")
+
+    conflict = None
+    if request.method == "POST":
+        form = StatusUpdateForm(request.POST, side=the_side)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                commitment_update_status(
+                    commitment=commitment, party_code=side, status=data["status"], note=data["note"],
+                    as_of=data["as_of"], marking=data["marking"], evidence=form.evidence(), by=request.user,
+                    expected_version=data["version"], corrects=data["corrects"],
+                )
+            except StaleVersion as stale:
+                conflict = commitment_history(commitment).filter(version_after__gt=data["version"])
+                # Keep everything typed; only the version moves on, so one click resubmits.
+                form = StatusUpdateForm({**request.POST.dict(), "version": stale.current}, side=the_side)
+                form.is_valid()
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, f"Your update to {commitment.reference} ({side}) has been recorded.")
+                return redirect(reverse("commitments:detail", args=[commitment.pk]) + "#history")
+    else:
+        form = StatusUpdateForm(initial=StatusUpdateForm.initial_for(commitment, the_side), side=the_side)
+
+    return render(
+        request,
+        "commitments/update.html",
+        {
+            "commitment": commitment, "side": the_side, "form": form, "conflict": conflict,
+            "may_see_sensitive": user_may_see_sensitive(request.user, commitment),
+        },
+        status=409 if conflict is not None else 200,
+    )
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    if not (request.user.is_official and request.user.organisation_id):
+        raise PermissionDenied("“My work” lists what an official's organisation owns; you are not an official.")
+    today = timezone.localdate()
+    rows = dashboard.my_work(request.user, today)
+    counts = {state: sum(1 for _, s in rows if s == state) for state in DueState}
+    return render(request, "commitments/my_work.html", {"rows": rows, "counts": counts, "today": today})
+
+
+def _partnership(request: HttpRequest) -> Partnership:
+    slug = request.GET.get("partnership")
+    queryset = Partnership.objects.order_by("adopted_on", "slug")
+    partnership = queryset.filter(slug=slug).first() if slug else queryset.first()
+    if partnership is None:
+        raise Http404("No partnership has been imported yet.")
+    return partnership
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    partnership = _partnership(request)
+    today = timezone.localdate()
+    data = dashboard.overview(partnership, today)
+    base = reverse("commitments:list") + f"?partnership={partnership.slug}"
+    order = dashboard.STATUS_ORDER
+    bars = [("All commitments (overall status)", stacked_bar(data["overall"], order, lambda s: f"{base}&status={s}"))]
+    for code, counts in data["per_side"].items():
+        bars.append((f"{code} side", stacked_bar(counts, order, lambda s, c=code: f"{base}&side={c}&side_status={s}")))
+    strength_bars = [
+        (label, stacked_bar(data["strength"][value], order, lambda s, v=value: f"{base}&strength={value}&status={s}"))
+        for value, label in (("firm", "Firm"), ("exploratory", "Exploratory"))
+    ]
+    points = dashboard.progress_over_time(partnership, today)
+    return render(
+        request,
+        "dashboards/overview.html",
+        {
+            "partnership": partnership, "today": today, "data": data, "bars": bars, "strength_bars": strength_bars,
+            "order": order, "base": base, "columns": stacked_columns(points, order), "points": points,
+            "now": timezone.now(),
+        },
+    )
+
+
+def breakdown(request: HttpRequest, by: str) -> HttpResponse:
+    partnership = _partnership(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "dashboards/breakdown.html",
+        {
+            "partnership": partnership, "by": by, "rows": dashboard.breakdown(partnership, today, by=by),
+            "order": dashboard.STATUS_ORDER, "today": today, "now": timezone.now(),
+            "base": reverse("commitments:list") + f"?partnership={partnership.slug}",
         },
     )

@@ -3,7 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from commitments import views as commitment_views
 from commitments.api import CommitmentViewSet
+from commitments.urls import dashboard_patterns
 from partnership import views
 from partnership.api import ParagraphViewSet
 
@@ -24,6 +26,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("partnerships/", include(partnership_patterns)),
     path("commitments/", include("commitments.urls")),
+    path("dashboard/", include(dashboard_patterns)),
+    path("my-work/", commitment_views.my_work, name="my_work"),
     path("api/", include(router.urls)),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

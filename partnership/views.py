@@ -11,10 +11,10 @@ from partnership.models import Paragraph, Partnership
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    partnerships = list(Partnership.objects.all()[:2])
-    if len(partnerships) == 1:
-        return redirect(partnerships[0])
-    return redirect("partnership:list")
+    """Officials start from what they owe; everyone else from the overview dashboard."""
+    if request.user.is_official and request.user.organisation_id:
+        return redirect("my_work")
+    return redirect("dashboards:overview")
 
 
 def partnership_list(request: HttpRequest) -> HttpResponse:

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from pytest_django.plugin import blocking_manager_key
 
 from accounts.models import User
 from partnership.models import Organisation, Partnership
@@ -12,6 +13,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Seed the Partnership once into the test database; tests roll their own changes back."""
     with django_db_blocker.unblock():
         call_command("seed", verbosity=0, stdout=open(os.devnull, "w"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (the browser tests, the concurrency test) ends by emptying every table: seed again,
+    so the tests that follow, in whatever order pytest runs them, find the Partnership the session seeded."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or {"transactional_db", "live_server"} & set(
+        item.fixturenames
+    )
+    if transactional and nextitem is not None:
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("seed", stdout=open(os.devnull, "w"))
+    return result
 
 
 @pytest.fixture(autouse=True)

@@ -10,8 +10,8 @@ def test_the_api_refuses_an_anonymous_caller(client, partnership):
         assert "credentials were not provided" in response.json()["detail"]
 
 
-def test_paragraphs_lists_every_paragraph_with_text_subparagraphs_and_footnotes(client, outsider, partnership):
-    client.force_login(outsider)
+def test_paragraphs_lists_every_paragraph_with_text_subparagraphs_and_footnotes(client, analyst, partnership):
+    client.force_login(analyst)
     body = client.get("/api/paragraphs/").json()
     assert body["count"] == 62
     paragraphs = {p["number"]: p for p in body["results"]}
@@ -27,8 +27,8 @@ def test_paragraphs_lists_every_paragraph_with_text_subparagraphs_and_footnotes(
     assert paragraphs[62]["text"] == "The content of the Security and Defence Partnership is to be reviewed as appropriate."
 
 
-def test_commitments_list_with_paragraph_strength_cadence_status_and_owners(client, outsider, partnership):
-    client.force_login(outsider)
+def test_commitments_list_with_paragraph_strength_cadence_status_and_owners(client, analyst, partnership):
+    client.force_login(analyst)
     body = client.get("/api/commitments/").json()
     assert body["count"] == Commitment.objects.count()
     commitment = next(c for c in body["results"] if c["ref"] == "19.1")
@@ -40,16 +40,16 @@ def test_commitments_list_with_paragraph_strength_cadence_status_and_owners(clie
     assert [s["side"] for s in commitment["sides"]] == ["EU", "UK"]
 
 
-def test_commitments_filter_like_the_list_page(client, outsider, partnership):
-    client.force_login(outsider)
+def test_commitments_filter_like_the_list_page(client, analyst, partnership):
+    client.force_login(analyst)
     body = client.get("/api/commitments/?cadence=six_monthly").json()
     assert [c["ref"] for c in body["results"]] == ["12a"]
     body = client.get("/api/commitments/?owner=eda").json()
     assert body["count"] == Commitment.objects.filter(sides__owners__organisation__slug="eda").count() > 0
 
 
-def test_a_bad_filter_value_is_a_400_that_names_the_field(client, outsider, partnership):
-    client.force_login(outsider)
+def test_a_bad_filter_value_is_a_400_that_names_the_field(client, analyst, partnership):
+    client.force_login(analyst)
     response = client.get("/api/commitments/?strength=maybe")
     assert response.status_code == 400
     assert "strength" in response.json()

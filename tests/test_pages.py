@@ -33,10 +33,19 @@ def test_every_page_redirects_an_anonymous_visitor_to_sign_in(client, partnershi
             assert response["Location"].startswith(reverse("login")), url
 
 
-def test_every_page_answers_a_signed_in_user(client, outsider, partnership):
-    client.force_login(outsider)
+def test_every_page_answers_a_signed_in_user_with_a_role(client, analyst, partnership):
+    client.force_login(analyst)
     for url in page_urls(partnership):
         assert client.get(url).status_code == 200, url
+
+
+def test_an_account_without_a_role_sees_nothing(client, outsider, partnership):
+    client.force_login(outsider)
+    for url in page_urls(partnership):
+        if url == reverse("password_change"):
+            assert client.get(url).status_code == 200
+        else:
+            assert client.get(url).status_code == 403, url
 
 
 def test_the_sign_in_page_and_health_check_need_no_sign_in(client, db):
@@ -46,19 +55,21 @@ def test_the_sign_in_page_and_health_check_need_no_sign_in(client, db):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
-def test_home_leads_to_the_partnership(client, outsider, partnership):
-    client.force_login(outsider)
-    assert client.get("/").url == partnership.get_absolute_url()
+def test_home_leads_officials_to_their_work_and_others_to_the_dashboard(client, eu_official, analyst):
+    client.force_login(eu_official)
+    assert client.get("/").url == reverse("my_work")
+    client.force_login(analyst)
+    assert client.get("/").url == reverse("dashboards:overview")
 
 
-def test_signing_in_with_a_wrong_password_shows_an_error(client, outsider):
-    response = client.post(reverse("login"), {"username": "outsider", "password": "wrong"})
+def test_signing_in_with_a_wrong_password_shows_an_error(client, analyst):
+    response = client.post(reverse("login"), {"username": analyst.username, "password": "wrong"})
     assert response.status_code == 200
     assert "Please enter a correct" in response.content.decode()
 
 
-def test_sign_out_ends_the_session_on_the_server(client, outsider):
-    client.login(username="outsider", password="correct-horse-battery")
+def test_sign_out_ends_the_session_on_the_server(client, analyst):
+    client.post(reverse("login"), {"username": analyst.username, "password": "correct-horse-battery"})
     session_key = client.session.session_key
     client.post(reverse("logout"))
     from django.contrib.sessions.models import Session
@@ -67,8 +78,8 @@ def test_sign_out_ends_the_session_on_the_server(client, outsider):
     assert client.get(reverse("commitments:list")).status_code == 302
 
 
-def test_the_document_shows_every_paragraph_with_anchor_subparagraphs_footnote_and_commitments(client, outsider, partnership):
-    client.force_login(outsider)
+def test_the_document_shows_every_paragraph_with_anchor_subparagraphs_footnote_and_commitments(client, analyst, partnership):
+    client.force_login(analyst)
     html = client.get(partnership.get_absolute_url()).content.decode()
     for number in range(1, 63):
         assert f'id="p{number}"' in html
@@ -81,8 +92,8 @@ def test_the_document_shows_every_paragraph_with_anchor_subparagraphs_footnote_a
     assert "No operative commitment" in html  # paragraphs 1–10
 
 
-def test_the_commitment_page_shows_its_paragraph_and_fields(client, outsider, partnership):
-    client.force_login(outsider)
+def test_the_commitment_page_shows_its_paragraph_and_fields(client, analyst, partnership):
+    client.force_login(analyst)
     commitment = Commitment.objects.get(ref="12a")
     html = client.get(commitment.get_absolute_url()).content.decode()
     assert "<mark>Six-monthly foreign and security policy dialogues" in html
@@ -92,8 +103,8 @@ def test_the_commitment_page_shows_its_paragraph_and_fields(client, outsider, pa
     assert 'href="/partnerships/eu-uk-sdp-2025/#p12"' in html
 
 
-def test_a_missing_commitment_is_404(client, outsider, partnership):
-    client.force_login(outsider)
+def test_a_missing_commitment_is_404(client, analyst, partnership):
+    client.force_login(analyst)
     assert client.get(reverse("commitments:detail", args=[999999])).status_code == 404
 
 
@@ -110,8 +121,8 @@ def test_a_missing_commitment_is_404(client, outsider, partnership):
         ("q=Ukraine", lambda qs: qs.filter(clause__icontains="ukraine") | qs.filter(title__icontains="ukraine")),
     ],
 )
-def test_the_list_filters(client, outsider, partnership, query, expected):
-    client.force_login(outsider)
+def test_the_list_filters(client, analyst, partnership, query, expected):
+    client.force_login(analyst)
     response = client.get(reverse("commitments:list") + "?" + query)
     shown = [c.pk for c in response.context["page"].paginator.object_list]
     wanted = sorted(expected(Commitment.objects.all()).distinct().values_list("pk", flat=True))
@@ -119,8 +130,8 @@ def test_the_list_filters(client, outsider, partnership, query, expected):
     assert 0 < len(shown) < Commitment.objects.count() or query == "status=not_assessed"
 
 
-def test_the_list_ignores_nonsense_filters_without_an_error(client, outsider, partnership):
-    client.force_login(outsider)
+def test_the_list_ignores_nonsense_filters_without_an_error(client, analyst, partnership):
+    client.force_login(analyst)
     response = client.get(reverse("commitments:list") + "?owner=nobody&strength=%00&paragraph=abc&page=999")
     assert response.status_code == 200
     assert "were not understood" in response.content.decode()
@@ -142,8 +153,8 @@ def grow(partnership, times: int):
 
 
 @pytest.mark.parametrize("page", ["document", "list", "detail", "api_commitments", "api_paragraphs"])
-def test_query_count_does_not_grow_with_the_data(client, outsider, partnership, page, django_assert_max_num_queries):
-    client.force_login(outsider)
+def test_query_count_does_not_grow_with_the_data(client, analyst, partnership, page, django_assert_max_num_queries):
+    client.force_login(analyst)
     urls = {
         "document": partnership.get_absolute_url(),
         "list": reverse("commitments:list") + "?side=EU",

@@ -52,3 +52,21 @@ def highlight(text: str, clause: str):
     if not clause or quoted not in escaped:
         return mark_safe(escaped)
     return mark_safe(escaped.replace(quoted, f"<mark>{quoted}</mark>", 1))
+
+
+@register.filter
+def heat_level(count: int, total: int) -> int:
+    """0–4: how strongly a heat-map cell is shaded, by its share of the row."""
+    if not count or not total:
+        return 0
+    return min(4, 1 + int(4 * count / total))
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key, 0) if mapping else 0
+
+
+@register.simple_tag
+def status_label(value: str) -> str:
+    return Status(value).label

@@ -14,6 +14,8 @@ def test_an_official_reads_the_partnership_and_follows_a_paragraph_to_its_commit
     partnership, eu_official, sign_in, assert_accessible, screenshot
 ):
     page = sign_in(eu_official)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Partnership").click()
+    page.get_by_role("link", name=partnership.short_title).click()
     expect(page).to_have_url(re.compile(f"/partnerships/{partnership.slug}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("EU–UK Security and Defence Partnership")
     assert_accessible(page)

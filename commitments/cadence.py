@@ -1,0 +1,97 @@
+"""When each side's next status update is due, and how late it is. Pure functions of dates: no database, no clock.
+
+A side's update is due one interval after its last update (or after the Partnership's adoption when it has none),
+overdue after a grace period, and stale when nothing has come for twice the interval — Healthchecks' period +
+grace model. A one-off commitment with a target date is also overdue once the date has passed and it is not
+achieved. Achieved and discontinued sides owe nothing more.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from commitments.status import Cadence, Status
+
+# Months between status updates, by cadence.
+INTERVAL_MONTHS = {
+    Cadence.SIX_MONTHLY: 6,
+    Cadence.ANNUAL: 12,
+    Cadence.BIENNIAL: 24,
+    Cadence.REGULAR: 6,
+    Cadence.CONTINUOUS: 6,
+    Cadence.AD_HOC: 12,
+    Cadence.ONE_OFF: 6,
+}
+DUE_SOON_DAYS = 14
+CLOSED = {Status.ACHIEVED, Status.DISCONTINUED}
+
+
+class DueState(StrEnum):
+    UP_TO_DATE = "up_to_date"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    STALE = "stale"
+
+    @property
+    def label(self) -> str:
+        return {"up_to_date": "Up to date", "due_soon": "Due soon", "overdue": "Overdue", "stale": "Stale"}[self]
+
+
+URGENCY = [DueState.STALE, DueState.OVERDUE, DueState.DUE_SOON, DueState.UP_TO_DATE]
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 month = 28 or 29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def grace_days(cadence: str) -> int:
+    return 30 if INTERVAL_MONTHS[Cadence(cadence)] >= 12 else 14
+
+
+@dataclass(frozen=True)
+class Schedule:
+    due_on: date
+    overdue_on: date  # the first day the side counts as overdue
+    stale_on: date  # the first day the side counts as stale
+
+
+def schedule(*, cadence: str, last_update: date | None, adopted_on: date, status: str,
+             target_date: date | None = None) -> Schedule | None:
+    """The side's schedule, or None when it owes nothing more (achieved or discontinued)."""
+    if Status(status) in CLOSED:
+        return None
+    start = last_update or adopted_on
+    months = INTERVAL_MONTHS[Cadence(cadence)]
+    due_on = add_months(start, months)
+    overdue_on = due_on + timedelta(days=grace_days(cadence) + 1)
+    stale_on = add_months(start, 2 * months) + timedelta(days=1)
+    if Cadence(cadence) == Cadence.ONE_OFF and target_date is not None:
+        # Past its target date and not achieved: overdue whatever the updates say.
+        overdue_on = min(overdue_on, target_date + timedelta(days=1))
+        due_on = min(due_on, target_date)
+    return Schedule(due_on=due_on, overdue_on=overdue_on, stale_on=max(stale_on, overdue_on))
+
+
+def due_state(plan: Schedule | None, today: date) -> DueState:
+    if plan is None:
+        return DueState.UP_TO_DATE
+    if today >= plan.stale_on:
+        return DueState.STALE
+    if today >= plan.overdue_on:
+        return DueState.OVERDUE
+    if today >= plan.due_on - timedelta(days=DUE_SOON_DAYS):
+        return DueState.DUE_SOON
+    return DueState.UP_TO_DATE
+
+
+def days_late(plan: Schedule | None, today: date) -> int:
+    """Days past the due date (0 when not yet due)."""
+    return max((today - plan.due_on).days, 0) if plan else 0
+
+
+def most_urgent(states) -> DueState:
+    return min(states, key=URGENCY.index, default=DueState.UP_TO_DATE)

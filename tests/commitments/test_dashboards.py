@@ -1,0 +1,145 @@
+"""Dashboards and "my work": the numbers match the data, and pages stay within a fixed number of queries."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from commitments import dashboard
+from commitments.cadence import DueState
+from commitments.models import Commitment, CommitmentSide, StatusUpdate
+from commitments.services import commitment_update_status
+from commitments.status import Status
+from tests.conftest import make_user
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def record(commitment, user, side, status, when: datetime, note="noted"):
+    commitment.refresh_from_db()
+    return commitment_update_status(commitment=commitment, party_code=side, status=status, note=note,
+                                    as_of=when.date(), by=user, expected_version=commitment.version, now=when)
+
+
+@pytest.fixture
+def history(partnership, eu_official, uk_official):
+    """14.1: both sides report in August 2025; 20.1: the EU reports delayed in January 2026."""
+    a, b = Commitment.objects.get(ref="14.1"), Commitment.objects.get(ref="20.1")
+    record(a, eu_official, "EU", Status.ON_TRACK, datetime(2025, 8, 10, 10, tzinfo=BRUSSELS))
+    record(a, uk_official, "UK", Status.IN_PROGRESS, datetime(2025, 8, 20, 10, tzinfo=BRUSSELS))
+    record(b, eu_official, "EU", Status.DELAYED, datetime(2026, 1, 15, 10, tzinfo=BRUSSELS))
+    return a, b
+
+
+def test_the_overview_counts_statuses_overall_and_per_side(history, partnership):
+    data = dashboard.overview(partnership, date(2026, 2, 1))
+    total = Commitment.objects.count()
+    assert data["commitment_count"] == total
+    assert data["overall"][Status.IN_PROGRESS] == 1  # 14.1: on track (EU) and in progress (UK)
+    assert data["overall"][Status.NOT_ASSESSED] == total - 1  # 20.1's UK side has not reported
+    assert data["per_side"]["EU"][Status.ON_TRACK] == 1
+    assert data["per_side"]["EU"][Status.DELAYED] == 1
+    assert data["per_side"]["UK"][Status.IN_PROGRESS] == 1
+    assert data["data_as_of"] == datetime(2026, 1, 15, 10, tzinfo=BRUSSELS)
+
+
+def test_overdue_and_stale_counts_follow_the_cadence_rules(history, partnership):
+    # By 1 Feb 2026 every side never updated since adoption (19 May 2025) is past a six-monthly due date.
+    data = dashboard.overview(partnership, date(2026, 2, 1))
+    sides = CommitmentSide.objects.all()
+    expected = {state: 0 for state in DueState}
+    for side in sides:
+        expected[side.due_state(date(2026, 2, 1))] += 1
+    assert data["side_due"] == {k: v for k, v in expected.items() if v}
+    assert data["side_due"][DueState.OVERDUE] > 0
+
+
+def test_progress_over_time_rebuilds_each_month_end_from_the_history(history, partnership):
+    points = dict(dashboard.progress_over_time(partnership, date(2026, 2, 10)))
+    sides = CommitmentSide.objects.count()
+    assert list(points)[0] == date(2025, 5, 31)
+    assert points[date(2025, 7, 31)][Status.NOT_ASSESSED] == sides
+    assert points[date(2025, 8, 31)][Status.ON_TRACK] == 1
+    assert points[date(2025, 8, 31)][Status.IN_PROGRESS] == 1
+    assert points[date(2025, 12, 31)][Status.DELAYED] == 0
+    assert points[date(2026, 1, 31)][Status.DELAYED] == 1
+    assert list(points)[-1] == date(2026, 2, 10)  # the current month stops today
+    assert all(sum(counts.values()) == sides for counts in points.values())
+
+
+def test_by_owner_shows_overdue_median_days_late_and_updates_on_time(history, partnership):
+    rows = {row.key: row for row in dashboard.breakdown(partnership, date(2026, 2, 1), by="owner")}
+    eeas = rows["eeas"]
+    # 14.1 in August 2025 came before it fell due; 20.1 on 15 January 2026 came after 4 December 2025 (overdue).
+    assert (eeas.updates, eeas.on_time, eeas.on_time_share) == (2, 1, 50)
+    assert eeas.sides == CommitmentSide.objects.filter(owners__organisation__slug="eeas").count()
+    late = [s for s in CommitmentSide.objects.filter(owners__organisation__slug="eeas")
+            if s.due_state(date(2026, 2, 1)) in {DueState.OVERDUE, DueState.STALE}]
+    assert eeas.overdue + eeas.stale == len(late)
+    if late:
+        days = sorted((date(2026, 2, 1) - s.due_on).days for s in late)
+        assert eeas.median_days_late == round((days[(len(days) - 1) // 2] + days[len(days) // 2]) / 2)
+
+
+def test_an_update_made_after_its_side_fell_overdue_counts_as_late(partnership, eu_official):
+    commitment = Commitment.objects.get(ref="14.1")
+    made = record(commitment, eu_official, "EU", Status.ON_TRACK, datetime(2026, 3, 1, 10, tzinfo=BRUSSELS))
+    assert made.on_time is False  # due 19 Nov 2025, overdue from 4 Dec 2025
+    again = record(commitment, eu_official, "EU", Status.ON_TRACK, datetime(2026, 3, 2, 10, tzinfo=BRUSSELS))
+    assert again.on_time is True
+
+
+def test_the_by_area_page_lists_every_area_with_sides(client, history, analyst):
+    client.force_login(analyst)
+    response = client.get(reverse("dashboards:areas"))
+    labels = [row.label for row in response.context["rows"]]
+    assert "Maritime Security" in labels and "Global Health Security" in labels
+    assert "General framework and Way Forward" in labels
+
+
+def test_every_chart_segment_links_to_the_matching_filtered_list(client, history, analyst):
+    client.force_login(analyst)
+    response = client.get(reverse("dashboards:overview"))
+    for label, segments in response.context["bars"]:
+        for segment in segments:
+            listed = client.get(segment.href).context["page"].paginator.count
+            assert listed == segment.count, (label, segment.status, segment.href)
+
+
+@time_machine.travel(datetime(2026, 2, 1, 9, tzinfo=BRUSSELS), tick=False)
+def test_my_work_lists_what_the_organisation_owns_most_urgent_first(client, history, eu_official):
+    client.force_login(eu_official)
+    rows = client.get(reverse("my_work")).context["rows"]
+    owned = CommitmentSide.objects.filter(owners__organisation__slug="eeas").count()
+    assert len(rows) == owned
+    order = [DueState.STALE, DueState.OVERDUE, DueState.DUE_SOON, DueState.UP_TO_DATE]
+    ranks = [order.index(state) for _, state in rows]
+    assert ranks == sorted(ranks)
+    assert rows[0][1] in {DueState.STALE, DueState.OVERDUE}
+    html = client.get(reverse("my_work")).content.decode()
+    first = rows[0][0]
+    assert reverse("commitments:update", args=[first.commitment_id, first.party.code]) in html
+
+
+def grow_history(partnership, official, updates: int):
+    commitment = Commitment.objects.get(ref="14.1")
+    when = datetime(2025, 6, 1, 10, tzinfo=BRUSSELS)
+    for n in range(updates):
+        record(commitment, official, "EU", [Status.IN_PROGRESS, Status.ON_TRACK][n % 2], when + timedelta(days=n))
+
+
+@pytest.mark.parametrize("url_name", ["dashboards:overview", "dashboards:areas", "dashboards:owners", "my_work"])
+def test_dashboard_queries_do_not_grow_with_the_history(client, partnership, eu_official, url_name, django_assert_max_num_queries):
+    client.force_login(eu_official)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse(url_name)).status_code == 200
+    grow_history(partnership, eu_official, 60)
+    other = make_user("eu-second", organisation="eeas", is_official=True)
+    grow_history(partnership, other, 20)
+    assert StatusUpdate.objects.count() == 80
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(reverse(url_name)).status_code == 200
