@@ -32,7 +32,7 @@ class RoleRequiredMiddleware:
 
     The API checks the same through accounts.permissions.HasRole; the admin site checks is_staff itself."""
 
-    OPEN_PREFIXES = ("/accounts/", "/health/", "/static/", "/admin/", "/api/")
+    OPEN_PREFIXES = ("/accounts/", "/health/", "/static/", "/admin/", "/api/", "/calendar/")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -15,6 +15,10 @@ class User(AbstractUser):
     is_analyst = models.BooleanField("analyst", default=False)
     is_reviewer = models.BooleanField("reviewer", default=False)
     is_administrator = models.BooleanField("administrator", default=False)
+    calendar_token = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False,
+        help_text="Secret part of the user's iCalendar feed address; a new one revokes the old.",
+    )
 
     class Meta:
         ordering = ["username"]

@@ -8,7 +8,7 @@ only as facts, with their source.
 import functools
 import os
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
@@ -148,7 +148,46 @@ def seed_demo(partnerships, *, now: datetime | None = None) -> str:
                     now=made_at,
                 )
                 count += 1
-    return _sign_in_text(f"Added an illustrative history of {count} status updates (flagged as illustrative).")
+    meetings = _demo_meetings(partnerships, users, now)
+    return _sign_in_text(
+        f"Added an illustrative history of {count} status updates and {meetings} meetings (flagged as illustrative)."
+    )
+
+
+def _demo_meetings(partnerships, users, now) -> int:
+    """An illustrative SDD cycle: consultations and a Dialogue held in spring 2026 with guidance and actions, and
+    the next cycle planned. Dates and contents are made up."""
+    from dialogues import services
+    from dialogues.models import DialogueSeries
+
+    reviewer = users["reviewer"]
+    today = timezone.localdate(now)
+    count = 0
+    for partnership in partnerships:
+        series = {s.kind: s for s in DialogueSeries.objects.filter(partnership=partnership)}
+        sdd, consultations = series.get("sdd"), series.get("consultations")
+        if not (sdd and consultations) or sdd.meetings.exists():
+            continue
+        held_sdd_date = date(2026, 5, 20) if today > date(2026, 5, 20) else today
+        held = services.meeting_create(series=sdd, date=held_sdd_date, place="Brussels", status="held", by=reviewer,
+                                       outcome="Illustrative: first review of the Partnership's implementation.",
+                                       illustrative=True, now=now)
+        services.meeting_create(series=consultations, date=held_sdd_date - timedelta(days=35), place="London",
+                                status="held", prepares=held, by=reviewer, illustrative=True, now=now,
+                                outcome="Illustrative: preparation of the first Security and Defence Dialogue.")
+        first = services.guidance_add(meeting=held, by=reviewer,
+                                      text="Illustrative: set a date for the first meeting of each standing exchange.")
+        services.guidance_add(meeting=held, by=reviewer,
+                              text="Illustrative: report on the options for an Administrative Arrangement with the EDA.")
+        eeas = Organisation.objects.get(slug="eeas")
+        services.action_add(meeting=held, title="Illustrative: propose dates for the standing exchanges", owner=eeas,
+                            due_on=held_sdd_date + timedelta(days=120), guidance=first, by=reviewer)
+        next_sdd = services.meeting_create(series=sdd, date=held_sdd_date + timedelta(days=364), place="London",
+                                           by=reviewer, illustrative=True, now=now)
+        services.meeting_create(series=consultations, date=next_sdd.date - timedelta(days=35), place="Brussels",
+                                prepares=next_sdd, by=reviewer, illustrative=True, now=now)
+        count += 4
+    return count
 
 
 def _sign_in_text(first_line: str) -> str:

@@ -14,6 +14,7 @@ from commitments.filters import CommitmentFilter
 from commitments.forms import StatusUpdateForm
 from commitments.selectors import commitment_history, commitment_list
 from commitments.services import StaleVersion, commitment_update_status
+from dialogues.selectors import upcoming
 from partnership.models import Partnership
 
 PAGE_SIZE = 50
@@ -126,13 +127,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         for value, label in (("firm", "Firm"), ("exploratory", "Exploratory"))
     ]
     points = dashboard.progress_over_time(partnership, today)
+    next_meetings, unplanned = upcoming(partnership, request.user, today)
     return render(
         request,
         "dashboards/overview.html",
         {
             "partnership": partnership, "today": today, "data": data, "bars": bars, "strength_bars": strength_bars,
             "order": order, "base": base, "columns": stacked_columns(points, order), "points": points,
-            "now": timezone.now(),
+            "now": timezone.now(), "next_meetings": next_meetings, "unplanned": unplanned,
         },
     )
 

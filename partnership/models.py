@@ -27,6 +27,10 @@ class Organisation(models.Model):
     short_name = models.CharField(max_length=60)
     name = models.CharField(max_length=200)
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="units")
+    senior_contact = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="Receives escalations when the organisation's updates stay overdue.",
+    )
 
     class Meta:
         ordering = ["party__code", "short_name"]

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
 from partnership.env import env_bool, env_int, env_list, env_str, mailer
@@ -183,6 +184,28 @@ else:
         "processed_folder": str(_queue / "processed"),
     }
 CELERY_TASK_ALWAYS_EAGER = False
+# The database says what is due; beat only says "look now": a sweep every few minutes, and one at the digest hour.
+REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-reminders": {
+        "task": "dialogues.tasks.sweep_reminders",
+        "schedule": REMINDER_SWEEP_SECONDS,
+        "options": {"expires": REMINDER_SWEEP_SECONDS},
+    },
+    "daily-digest": {
+        "task": "dialogues.tasks.sweep_reminders",
+        "schedule": crontab(hour=env_int("REMINDER_DIGEST_HOUR", 7), minute=1),
+    },
+}
+
+# Reminders (dialogues.reminders)
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+REMINDER_MEETING_OFFSETS = [int(d) for d in env_list("REMINDER_MEETING_OFFSETS", ["28", "7", "1"])]
+REMINDER_UNSCHEDULED_WEEKS = env_int("REMINDER_UNSCHEDULED_WEEKS", 6)
+REMINDER_CALL_FOR_UPDATES_DAYS = env_int("REMINDER_CALL_FOR_UPDATES_DAYS", 42)
+REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7)
+REMINDER_ESCALATION_DAYS = env_int("REMINDER_ESCALATION_DAYS", 14)
+REMINDER_ACTION_DAYS = env_int("REMINDER_ACTION_DAYS", 7)
 
 MAILERS = {"default": mailer(env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tracker@localhost")
@@ -197,5 +220,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

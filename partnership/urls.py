@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from commitments import views as commitment_views
 from commitments.api import CommitmentViewSet
 from commitments.urls import dashboard_patterns
+from dialogues import views as dialogue_views
 from partnership import views
 from partnership.api import ParagraphViewSet
 
@@ -28,6 +29,8 @@ urlpatterns = [
     path("commitments/", include("commitments.urls")),
     path("dashboard/", include(dashboard_patterns)),
     path("my-work/", commitment_views.my_work, name="my_work"),
+    path("dialogues/", include("dialogues.urls")),
+    path("calendar/<str:token>.ics", dialogue_views.calendar_feed, name="calendar_feed"),
     path("api/", include(router.urls)),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

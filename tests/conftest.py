@@ -43,12 +43,13 @@ def partnership(db) -> Partnership:
     return Partnership.objects.get(slug="eu-uk-sdp-2025")
 
 
-def make_user(username: str, *, organisation: str | None = None, **roles) -> User:
+def make_user(username: str, *, organisation: str | None = None, **fields) -> User:
+    fields.setdefault("email", f"{username}@example.org")
     user = User.objects.create_user(
         username=username,
         password="correct-horse-battery",
         organisation=Organisation.objects.get(slug=organisation) if organisation else None,
-        **roles,
+        **fields,
     )
     return user
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from commitments.curation import CurationError, load_commitments, load_organisations, read_toml
+from dialogues.curation import load_dialogues
 from partnership.importer import AgreementConflict, AgreementFormatError, decode_agreement, parse_agreement, save_agreement
 
 FIXTURES = settings.BASE_DIR / "fixtures"
@@ -39,6 +40,7 @@ class Command(BaseCommand):
                 parse_agreement(text), slug=entry["slug"], short_title=entry["short_title"]
             )
             count = load_commitments(partnership, fixtures / entry["commitments"])
-            self.stdout.write(f"{partnership.short_title}: text {outcome}; {count} commitments.")
+            series = load_dialogues(partnership, fixtures / entry["dialogues"]) if entry.get("dialogues") else 0
+            self.stdout.write(f"{partnership.short_title}: text {outcome}; {count} commitments; {series} dialogue series.")
             partnerships.append(partnership)
         return partnerships

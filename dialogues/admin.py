@@ -1,0 +1,89 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+
+from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Guidance, Meeting, Notification, Reminder, SweepRun
+
+
+@admin.register(DialogueSeries)
+class DialogueSeriesAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "cadence", "next_due_on", "partnership"]
+    list_filter = ["kind", "cadence", "partnership"]
+    filter_horizontal = ["paragraphs", "participants", "organisers"]
+    readonly_fields = ["next_due_on"]
+    search_fields = ["name"]
+
+
+class AgendaInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    raw_id_fields = ["commitment", "paragraph"]
+
+
+class GuidanceInline(admin.TabularInline):
+    model = Guidance
+    extra = 0
+
+
+class ActionInline(admin.TabularInline):
+    model = FollowUpAction
+    extra = 0
+    fk_name = "meeting"
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    """Read here; plan and edit meetings in the app, where the rules (and the series' next due date) apply."""
+
+    list_display = ["__str__", "status", "date", "place", "illustrative"]
+    list_filter = ["status", "series", "illustrative"]
+    list_select_related = ["series"]
+    date_hierarchy = "date"
+    inlines = [AgendaInline, GuidanceInline, ActionInline]
+    readonly_fields = [f.name for f in Meeting._meta.fields] + ["participants"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(FollowUpAction)
+class FollowUpActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "due_on", "status", "meeting"]
+    list_filter = ["status", "owner__party"]
+    list_select_related = ["owner", "meeting__series"]
+    search_fields = ["title"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The ledger: sending failures are visible here and can be sent again."""
+
+    list_display = ["subject", "kind", "recipient", "state", "attempts", "due_at", "sent_at", "last_error"]
+    list_filter = ["state", "kind"]
+    list_select_related = ["recipient"]
+    search_fields = ["key", "subject", "recipient__username"]
+    date_hierarchy = "due_at"
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Send again at the next sweep (failed or stuck reminders)")
+    def send_again(self, request, queryset):
+        count = queryset.exclude(state=Reminder.State.SENT).update(
+            state=Reminder.State.PENDING, next_attempt_at=timezone.now(), attempts=0
+        )
+        self.message_user(request, f"{count} reminder(s) will be sent at the next sweep.", messages.SUCCESS)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "user", "created_at", "read_at"]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+
+@admin.register(SweepRun)
+class SweepRunAdmin(admin.ModelAdmin):
+    list_display = ["finished_at", "swept_for", "planned", "created", "sent", "retrying", "failed"]
+    readonly_fields = [f.name for f in SweepRun._meta.fields]

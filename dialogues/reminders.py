@@ -1,0 +1,310 @@
+"""Reminders: what is due is computed from the database on every sweep, so nothing is lost while Redis, the worker
+or beat is down; each reminder is a ledger row with a unique key, claimed before it is sent, so nothing goes twice.
+
+`send_due_reminders(now=...)` is the one entry point: the Celery task, the management command and the tests call it.
+"""
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+from commitments.cadence import DueState
+from commitments.models import CommitmentSide, Ownership
+from dialogues.models import DialogueSeries, FollowUpAction, Meeting, Notification, Reminder, SweepRun
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Due:
+    key: str
+    kind: str
+    recipient: User
+    subject: str
+    body: str
+    link: str
+    due_at: datetime
+
+
+@dataclass
+class Report:
+    planned: int = 0
+    created: int = 0
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    would_send: list = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "would_send"}
+
+
+def _at(day, hour: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _officials(organisation_ids) -> dict[int, list[User]]:
+    """Active officials by organisation."""
+    result = defaultdict(list)
+    for user in User.objects.filter(is_official=True, is_active=True, organisation__in=set(organisation_ids)):
+        result[user.organisation_id].append(user)
+    return result
+
+
+def _meeting_reminders(now, today):
+    offsets = sorted(settings.REMINDER_MEETING_OFFSETS, reverse=True)
+    meetings = (
+        Meeting.objects.filter(status=Meeting.Status.PLANNED, date__gte=today, date__lte=today + timedelta(days=offsets[0]))
+        .select_related("series")
+        .prefetch_related("participants", "agenda__commitment__sides__owners")
+    )
+    for meeting in meetings:
+        organisations = {o.pk for o in meeting.participants.all()}
+        for item in meeting.agenda.all():
+            if item.commitment:
+                organisations |= {o.organisation_id for s in item.commitment.sides.all() for o in s.owners.all()}
+        people = {u for users in _officials(organisations).values() for u in users}
+        days_left = (meeting.date - today).days
+        for offset in offsets:
+            if days_left > offset:
+                continue
+            for user in people:
+                yield Due(
+                    key=f"meeting:{meeting.pk}:{meeting.date:%Y%m%d}:{offset}d:{user.pk}",
+                    kind=Reminder.Kind.MEETING,
+                    recipient=user,
+                    subject=f"{meeting.series.name} on {meeting.date:%d %B %Y}: {offset} day{'s' if offset != 1 else ''} to go",
+                    body=(f"The {meeting.series.name} meets on {meeting.date:%A %d %B %Y}"
+                          f"{' in ' + meeting.place if meeting.place else ''}. Check the agenda and your organisation's items."),
+                    link=meeting.get_absolute_url(),
+                    due_at=_at(meeting.date - timedelta(days=offset)),
+                )
+
+
+def _unscheduled(now, today):
+    horizon = today + timedelta(weeks=settings.REMINDER_UNSCHEDULED_WEEKS)
+    planned = Meeting.objects.filter(series=OuterRef("pk"), status=Meeting.Status.PLANNED, date__gte=today)
+    series_list = (
+        DialogueSeries.objects.filter(next_due_on__isnull=False, next_due_on__lte=horizon)
+        .filter(~Exists(planned))
+        .prefetch_related("organisers")
+    )
+    for series in series_list:
+        people = _officials(o.pk for o in series.organisers.all())
+        for user in (u for users in people.values() for u in users):
+            yield Due(
+                key=f"unscheduled:{series.pk}:{series.next_due_on:%Y%m%d}:{user.pk}",
+                kind=Reminder.Kind.UNSCHEDULED,
+                recipient=user,
+                subject=f"{series.name}: the next meeting is due by {series.next_due_on:%d %B %Y} and is not scheduled",
+                body=(f"By its cadence ({series.get_cadence_display().lower()}) the next {series.name} is due by "
+                      f"{series.next_due_on:%d %B %Y}, and no meeting is planned. Please agree a date."),
+                link=series.get_absolute_url(),
+                due_at=_at(max(series.next_due_on - timedelta(weeks=settings.REMINDER_UNSCHEDULED_WEEKS), today)),
+            )
+
+
+def _calls_for_updates(now, today):
+    days = settings.REMINDER_CALL_FOR_UPDATES_DAYS
+    meetings = Meeting.objects.filter(
+        series__kind=DialogueSeries.Kind.SDD, status=Meeting.Status.PLANNED, date__gte=today,
+        date__lte=today + timedelta(days=days),
+    ).select_related("series__partnership")
+    for meeting in meetings:
+        owners = Ownership.objects.filter(side__commitment__paragraph__partnership=meeting.series.partnership_id)
+        people = _officials(owners.values_list("organisation_id", flat=True).distinct())
+        for user in (u for users in people.values() for u in users):
+            yield Due(
+                key=f"call:{meeting.pk}:{meeting.date:%Y%m%d}:{user.pk}",
+                kind=Reminder.Kind.CALL_FOR_UPDATES,
+                recipient=user,
+                subject=f"Call for updates: the Security and Defence Dialogue meets on {meeting.date:%d %B %Y}",
+                body=("The Security and Defence Dialogue monitors the implementation of the Partnership (paragraphs 12(c) "
+                      "and 61). Please bring your organisation's commitments up to date before it meets."),
+                link="/my-work/",
+                due_at=_at(meeting.date - timedelta(days=days)),
+            )
+
+
+def _late_sides(today):
+    return (
+        CommitmentSide.objects.filter(overdue_on__lte=today)
+        .select_related("party", "commitment")
+        .prefetch_related("owners__organisation__senior_contact")
+        .order_by("due_on", "commitment__paragraph__number", "commitment__position")
+    )
+
+
+def _digests(now, today, late):
+    digest_time = _at(today, settings.REMINDER_DIGEST_HOUR)
+    if now < digest_time:
+        return
+    by_org = defaultdict(list)
+    for side in late:
+        for owner in side.owners.all():
+            by_org[owner.organisation_id].append(side)
+    for org, users in _officials(by_org).items():
+        lines = [
+            f"- {side.commitment.reference} {side.commitment.title} ({side.party.code}): "
+            f"{side.due_state(today).label.lower()}, due {side.due_on:%d %b %Y}"
+            for side in by_org[org]
+        ]
+        for user in users:
+            yield Due(
+                key=f"digest:{user.pk}:{today:%Y%m%d}",
+                kind=Reminder.Kind.DIGEST,
+                recipient=user,
+                subject=f"{len(lines)} status update{'s' if len(lines) != 1 else ''} overdue for {user.organisation.short_name}",
+                body="These commitments owned by your organisation are waiting for a status update:\n" + "\n".join(lines),
+                link="/my-work/",
+                due_at=digest_time,
+            )
+
+
+def _escalations(now, today, late):
+    threshold = today - timedelta(days=settings.REMINDER_ESCALATION_DAYS)
+    for side in late:
+        if side.overdue_on > threshold:
+            continue
+        for owner in side.owners.all():
+            senior = owner.organisation.senior_contact
+            if senior is None or not senior.is_active:
+                continue
+            yield Due(
+                key=f"escalation:{side.pk}:{side.due_on:%Y%m%d}:{senior.pk}",
+                kind=Reminder.Kind.ESCALATION,
+                recipient=senior,
+                subject=f"Escalation: {side.commitment.reference} ({side.party.code}) has been overdue since {side.overdue_on:%d %B %Y}",
+                body=(f"{owner.organisation.name} has not updated “{side.commitment.title}” ({side.party.code} side), due "
+                      f"{side.due_on:%d %B %Y}. You are its designated senior contact."),
+                link=side.commitment.get_absolute_url(),
+                due_at=_at(side.overdue_on + timedelta(days=settings.REMINDER_ESCALATION_DAYS)),
+            )
+
+
+def _actions(now, today):
+    days = settings.REMINDER_ACTION_DAYS
+    actions = FollowUpAction.objects.filter(
+        status__in=[FollowUpAction.Status.OPEN, FollowUpAction.Status.IN_PROGRESS], due_on__lte=today + timedelta(days=days)
+    ).select_related("meeting__series", "owner")
+    actions = list(actions)
+    people = _officials(a.owner_id for a in actions)
+    for action in actions:
+        for user in people.get(action.owner_id, []):
+            yield Due(
+                key=f"action:{action.pk}:{action.due_on:%Y%m%d}:{user.pk}",
+                kind=Reminder.Kind.ACTION,
+                recipient=user,
+                subject=f"Follow-up action due {action.due_on:%d %B %Y}: {action.title[:120]}",
+                body=f"From the {action.meeting}: “{action.title}”, owned by {action.owner.name}, is due on {action.due_on:%d %B %Y}.",
+                link=action.meeting.get_absolute_url(),
+                due_at=_at(action.due_on - timedelta(days=days)),
+            )
+
+
+def plan(now: datetime) -> list[Due]:
+    """Everything due at `now`, whether or not it was already sent (the ledger tells)."""
+    today = timezone.localdate(now)
+    late = [s for s in _late_sides(today) if s.due_state(today) in {DueState.OVERDUE, DueState.STALE}]
+    return [
+        *_meeting_reminders(now, today), *_unscheduled(now, today), *_calls_for_updates(now, today),
+        *_digests(now, today, late), *_escalations(now, today, late), *_actions(now, today),
+    ]
+
+
+def _record(due: list[Due], now: datetime) -> int:
+    """Insert the ledger rows (and their in-app notifications) not there yet; returns how many were new."""
+    known = set(Reminder.objects.filter(key__in=[d.key for d in due]).values_list("key", flat=True))
+    created = 0
+    for item in due:
+        if item.key in known:
+            continue
+        try:
+            with transaction.atomic():
+                reminder = Reminder.objects.create(
+                    key=item.key, kind=item.kind, recipient=item.recipient, subject=item.subject, body=item.body,
+                    link=item.link, due_at=item.due_at, next_attempt_at=now, created_at=now,
+                )
+                Notification.objects.create(user=item.recipient, reminder=reminder, title=item.subject,
+                                            body=item.body, link=item.link, created_at=now)
+            created += 1
+        except IntegrityError:
+            pass  # a concurrent sweep recorded it first
+    return created
+
+
+def _send(reminder: Reminder) -> None:
+    url = settings.SITE_URL.rstrip("/") + reminder.link
+    context = {"reminder": reminder, "url": url, "user": reminder.recipient, "site_name": settings.SITE_NAME}
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.SITE_NAME}] {reminder.subject}",
+        body=render_to_string("email/reminder.txt", context),
+        to=[reminder.recipient.email],
+    )
+    message.attach_alternative(render_to_string("email/reminder.html", context), "text/html")
+    message.send()
+
+
+def _deliver(now: datetime, report: Report) -> None:
+    pending = Reminder.objects.filter(state=Reminder.State.PENDING, next_attempt_at__lte=now).select_related("recipient")
+    for reminder in pending.order_by("due_at", "pk"):
+        # Claim first, so a duplicate tick, a retried task or a second worker cannot send it again.
+        claimed = Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.PENDING).update(
+            state=Reminder.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+        if claimed != 1:
+            continue
+        attempts = reminder.attempts + 1
+        if not reminder.recipient.email:
+            # Nothing to retry: the in-app notification is the delivery.
+            Reminder.objects.filter(pk=reminder.pk).update(
+                state=Reminder.State.SENT, sent_at=now, last_error="No e-mail address: delivered in the app only."
+            )
+            report.sent += 1
+            continue
+        try:
+            _send(reminder)
+        except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried
+            log.warning("Reminder %s failed (attempt %s): %s", reminder.key, attempts, exc)
+            final = attempts >= MAX_ATTEMPTS
+            Reminder.objects.filter(pk=reminder.pk).update(
+                state=Reminder.State.FAILED if final else Reminder.State.PENDING,
+                last_error=f"{exc.__class__.__name__}: {exc}"[:2000],
+                next_attempt_at=now + timedelta(minutes=2 ** attempts),
+            )
+            if final:
+                report.failed += 1
+            else:
+                report.retrying += 1
+        else:
+            Reminder.objects.filter(pk=reminder.pk).update(state=Reminder.State.SENT, sent_at=now, last_error="")
+            report.sent += 1
+
+
+def send_due_reminders(*, now: datetime | None = None, dry_run: bool = False) -> Report:
+    """1. Compute what is due from the data. 2. Record what the ledger lacks. 3. Send what is pending, once."""
+    now = now or timezone.now()
+    due = plan(now)
+    report = Report(planned=len(due))
+    if dry_run:
+        known = set(Reminder.objects.filter(key__in=[d.key for d in due]).values_list("key", flat=True))
+        report.would_send = [d for d in due if d.key not in known]
+        report.would_send += [
+            Due(r.key, r.kind, r.recipient, r.subject, r.body, r.link, r.due_at)
+            for r in Reminder.objects.filter(state=Reminder.State.PENDING, next_attempt_at__lte=now).select_related("recipient")
+        ]
+        return report
+    report.created = _record(due, now)
+    _deliver(now, report)
+    SweepRun.objects.create(finished_at=timezone.now(), swept_for=now, **report.as_dict())
+    return report

@@ -1,0 +1,99 @@
+"""Reads for the dialogue pages, the calendar and the dashboard; each runs a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Max, Prefetch, Q
+
+from commitments.cadence import DueState
+from commitments.models import Commitment
+from commitments.selectors import sides_prefetch
+from commitments.status import Status
+from dialogues.access import visible_meetings_filter
+from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Meeting
+
+
+def meetings_for(user):
+    return Meeting.objects.filter(visible_meetings_filter(user)).distinct()
+
+
+def meeting_detail(pk: int) -> Meeting:
+    return (
+        Meeting.objects.select_related("series__partnership", "series__prepares", "prepares__series", "created_by")
+        .prefetch_related(
+            "participants__party",
+            Prefetch("agenda", queryset=AgendaItem.objects.select_related("commitment__paragraph", "paragraph")),
+            "guidance__actions__owner",
+            Prefetch("actions", queryset=FollowUpAction.objects.select_related("owner__party", "guidance")),
+            Prefetch("prepared_by", queryset=Meeting.objects.select_related("series").prefetch_related("guidance", "actions__owner")),
+        )
+        .get(pk=pk)
+    )
+
+
+def previous_held(meeting: Meeting) -> Meeting | None:
+    """The series' last meeting held before this one."""
+    return (
+        Meeting.objects.filter(series=meeting.series_id, status=Meeting.Status.HELD, date__lt=meeting.date)
+        .prefetch_related("guidance", Prefetch("actions", queryset=FollowUpAction.objects.select_related("owner")))
+        .order_by("-date")
+        .first()
+    )
+
+
+@dataclass
+class Proposal:
+    commitment: Commitment
+    reasons: list[str]
+
+    @property
+    def reason_text(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def proposed_agenda(meeting: Meeting, today: date) -> list[Proposal]:
+    """Commitments the meeting should look at: overdue or stale, at risk or delayed on a side, or changed since
+    the series' last held meeting. The SDD and its consultations review all commitments; other series those of
+    the paragraphs they serve."""
+    series = meeting.series
+    last = previous_held(meeting)
+    since = last.date if last else series.partnership.adopted_on
+    commitments = Commitment.objects.filter(paragraph__partnership=series.partnership_id)
+    if not series.monitors_everything:
+        commitments = commitments.filter(paragraph__in=series.paragraphs.all())
+    commitments = (
+        commitments.exclude(agenda_items__meeting=meeting)
+        .select_related("paragraph", "subparagraph")
+        .prefetch_related(sides_prefetch())
+        .annotate(last_change=Max("updates__created_at", filter=Q(updates__created_at__date__gt=since)))
+        .order_by("paragraph__number", "position")
+    )
+    proposals = []
+    for commitment in commitments:
+        reasons = []
+        for side in commitment.sides.all():
+            state = side.due_state(today)
+            if state in {DueState.OVERDUE, DueState.STALE}:
+                reasons.append(f"{side.party.code} update {state.label.lower()}")
+            if side.status in {Status.AT_RISK, Status.DELAYED}:
+                reasons.append(f"{side.party.code} {Status(side.status).label.lower()}")
+        if commitment.last_change:
+            reasons.append(f"changed since {since:%d %b %Y}")
+        if reasons:
+            proposals.append(Proposal(commitment, reasons))
+    return proposals
+
+
+def upcoming(partnership, user, today: date, limit: int = 5):
+    """The next planned meetings the user may see, and the series due with nothing planned."""
+    meetings = (
+        meetings_for(user).filter(series__partnership=partnership, status=Meeting.Status.PLANNED, date__gte=today)
+        .select_related("series").order_by("date")[:limit]
+    )
+    unplanned = (
+        DialogueSeries.objects.filter(partnership=partnership, next_due_on__isnull=False)
+        .exclude(meetings__status=Meeting.Status.PLANNED, meetings__date__gte=today)
+        .order_by("next_due_on")[:limit]
+    )
+    return list(meetings), list(unplanned)
+

@@ -1,0 +1,137 @@
+"""Writes for dialogues: every change to meetings, agendas, guidance and actions goes through these functions."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from commitments.services import StaleVersion
+from dialogues.access import user_may_manage_meetings, user_may_update_action
+from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Guidance, Meeting
+
+
+def series_reschedule(series: DialogueSeries) -> None:
+    """A held meeting sets when the next one of its series is due."""
+    last_held = series.meetings.filter(status=Meeting.Status.HELD).aggregate(last=Max("date"))["last"]
+    DialogueSeries.objects.filter(pk=series.pk).update(next_due_on=series.next_due(last_held))
+
+
+def _require_manager(user) -> None:
+    if not user_may_manage_meetings(user):
+        raise PermissionDenied("Only reviewers and administrators plan meetings and record their outcomes.")
+
+
+def _validate(*, series, meeting_date: date, status: str, prepares, today: date) -> None:
+    errors = {}
+    if status == Meeting.Status.HELD and meeting_date > today:
+        errors["status"] = "A meeting cannot be held in the future; keep it planned until it has taken place."
+    if meeting_date < date(2000, 1, 1):
+        errors["date"] = "Enter a real date."
+    if prepares is not None:
+        if series.prepares_id is None or prepares.series_id != series.prepares_id:
+            errors["prepares"] = "Only working-level consultations prepare a meeting, and only one of the series they prepare."
+        elif prepares.date < meeting_date:
+            errors["prepares"] = "The consultations must come before the meeting they prepare."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def meeting_create(*, series: DialogueSeries, date: date, place: str, status: str = Meeting.Status.PLANNED,
+                   participants=None, prepares: Meeting | None = None, outcome: str = "", marking: str = "OFFICIAL",
+                   by, illustrative: bool = False, now=None) -> Meeting:
+    _require_manager(by)
+    _validate(series=series, meeting_date=date, status=status, prepares=prepares, today=timezone.localdate(now))
+    meeting = Meeting.objects.create(
+        series=series, date=date, place=place, status=status, prepares=prepares, outcome=outcome, marking=marking,
+        created_by=by, illustrative=illustrative,
+    )
+    meeting.participants.set(participants if participants is not None else series.participants.all())
+    series_reschedule(series)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, expected_version: int, by, now=None, participants=None, **fields) -> Meeting:
+    """Change a meeting's date, place, status, preparation link or outcome; refuses a stale version."""
+    _require_manager(by)
+    locked = Meeting.objects.select_for_update(of=("self",)).select_related("series").get(pk=meeting.pk)
+    if locked.version != expected_version:
+        raise StaleVersion(locked.version)
+    allowed = {"date", "place", "status", "prepares", "outcome", "marking"}
+    if unknown := set(fields) - allowed:
+        raise TypeError(f"meeting_update() got unexpected fields {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    _validate(series=locked.series, meeting_date=locked.date, status=locked.status, prepares=locked.prepares,
+              today=timezone.localdate(now))
+    locked.version += 1
+    locked.save()
+    if participants is not None:
+        locked.participants.set(participants)
+    series_reschedule(locked.series)
+    return locked
+
+
+@transaction.atomic
+def agenda_add(*, meeting: Meeting, by, commitments=(), reasons: dict | None = None, title: str = "") -> list[AgendaItem]:
+    """Add commitments (each once) or a free item to a meeting's agenda."""
+    _require_manager(by)
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # serialise positions
+    position = (meeting.agenda.aggregate(last=Max("position"))["last"] or 0) + 1
+    present = set(meeting.agenda.exclude(commitment=None).values_list("commitment_id", flat=True))
+    items = []
+    for commitment in commitments:
+        if commitment.pk in present:
+            continue
+        items.append(AgendaItem(meeting=meeting, position=position, commitment=commitment, paragraph=commitment.paragraph,
+                                title=f"{commitment.reference} {commitment.title}", reason=(reasons or {}).get(commitment.pk, "")))
+        position += 1
+    if title.strip():
+        items.append(AgendaItem(meeting=meeting, position=position, title=title.strip()))
+    if not items:
+        raise ValidationError({"commitments": "Choose at least one commitment that is not on the agenda yet, or give an item."})
+    return AgendaItem.objects.bulk_create(items)
+
+
+@transaction.atomic
+def guidance_add(*, meeting: Meeting, text: str, by) -> Guidance:
+    _require_manager(by)
+    if not text.strip():
+        raise ValidationError({"text": "Write the guidance given."})
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError({"text": "Guidance is recorded once the meeting has been held."})
+    position = (meeting.guidance.aggregate(last=Max("position"))["last"] or 0) + 1
+    return Guidance.objects.create(meeting=meeting, position=position, text=text.strip())
+
+
+@transaction.atomic
+def action_add(*, meeting: Meeting, title: str, owner, due_on: date, guidance: Guidance | None = None, by) -> FollowUpAction:
+    _require_manager(by)
+    errors = {}
+    if not title.strip():
+        errors["title"] = "Say what is to be done."
+    if guidance is not None and guidance.meeting_id != meeting.pk:
+        errors["guidance"] = "Choose guidance given at this meeting."
+    if due_on < meeting.date:
+        errors["due_on"] = "The due date cannot be before the meeting."
+    if errors:
+        raise ValidationError(errors)
+    return FollowUpAction.objects.create(meeting=meeting, guidance=guidance, title=title.strip(), owner=owner, due_on=due_on)
+
+
+@transaction.atomic
+def action_update(*, action: FollowUpAction, status: str, note: str = "", by) -> FollowUpAction:
+    if not user_may_update_action(by, action):
+        raise PermissionDenied("Only the owning organisation's officials, reviewers and administrators update an action.")
+    if status not in FollowUpAction.Status.values:
+        raise ValidationError({"status": "Choose a status."})
+    if status == FollowUpAction.Status.DROPPED and not note.strip():
+        raise ValidationError({"note": "Explain why the action is dropped."})
+    action.status = status
+    if note.strip():
+        action.note = note.strip()
+    action.save(update_fields=["status", "note", "updated_at"])
+    return action

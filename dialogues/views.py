@@ -1,0 +1,245 @@
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from commitments.services import StaleVersion
+from dialogues import calendar, services
+from dialogues.access import (
+    user_may_manage_meetings,
+    user_may_see_meeting,
+    user_may_see_sensitive_outcome,
+    user_may_update_action,
+)
+from dialogues.forms import ActionForm, ActionStatusForm, AgendaForm, GuidanceForm, MeetingForm
+from dialogues.models import DialogueSeries, FollowUpAction, Meeting, Notification
+from dialogues.selectors import meeting_detail, meetings_for, previous_held, proposed_agenda
+
+
+def series_index(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    upcoming = meetings_for(request.user).filter(status=Meeting.Status.PLANNED, date__gte=today).select_related("series")
+    series = DialogueSeries.objects.select_related("partnership").prefetch_related("paragraphs").order_by("kind", "name")
+    next_meeting = {}
+    for meeting in upcoming.order_by("-date"):
+        next_meeting[meeting.series_id] = meeting
+    return render(request, "dialogues/index.html", {
+        "series_list": [(s, next_meeting.get(s.pk)) for s in series], "today": today,
+        "may_manage": user_may_manage_meetings(request.user),
+    })
+
+
+def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    series = get_object_or_404(
+        DialogueSeries.objects.select_related("prepares").prefetch_related("paragraphs", "participants__party", "organisers", "prepared_by"),
+        pk=pk,
+    )
+    meetings = meetings_for(request.user).filter(series=series).order_by("-date")
+    return render(request, "dialogues/series.html", {
+        "series": series, "meetings": meetings, "may_manage": user_may_manage_meetings(request.user),
+    })
+
+
+def _meeting_form_context(request, series, form, meeting=None, conflict=None):
+    return render(request, "dialogues/meeting_form.html", {"series": series, "form": form, "meeting": meeting,
+                                                            "conflict": conflict}, status=409 if conflict else 200)
+
+
+def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
+    series = get_object_or_404(DialogueSeries, pk=pk)
+    if not user_may_manage_meetings(request.user):
+        raise PermissionDenied("Only reviewers and administrators plan meetings.")
+    form = MeetingForm(request.POST or None, series=series,
+                       initial={"participants": series.participants.all(), "date": series.next_due_on})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                series=series, date=data["date"], place=data["place"], status=data["status"],
+                participants=data["participants"], prepares=data.get("prepares"), outcome=data["outcome"],
+                marking=data["marking"], by=request.user,
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{meeting} has been planned.")
+            return redirect(meeting)
+    return _meeting_form_context(request, series, form)
+
+
+def _visible_meeting(request, pk) -> Meeting:
+    try:
+        meeting = meeting_detail(pk)
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting.") from None
+    if not user_may_see_meeting(request.user, meeting):
+        raise PermissionDenied("This meeting is not one your organisation takes part in.")
+    return meeting
+
+
+def _managed_meeting(request, pk) -> Meeting:
+    meeting = _visible_meeting(request, pk)
+    if not user_may_manage_meetings(request.user):
+        raise PermissionDenied("Only reviewers and administrators plan meetings and record their outcomes.")
+    return meeting
+
+
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    initial = {
+        "date": meeting.date, "place": meeting.place, "status": meeting.status, "outcome": meeting.outcome,
+        "participants": meeting.participants.all(), "prepares": meeting.prepares, "marking": meeting.marking,
+        "version": meeting.version,
+    }
+    form = MeetingForm(request.POST or None, series=meeting.series, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {k: data[k] for k in ("date", "place", "status", "outcome", "marking")}
+        if "prepares" in data:
+            fields["prepares"] = data["prepares"]
+        try:
+            services.meeting_update(meeting=meeting, expected_version=data["version"] or 0, by=request.user,
+                                    participants=data["participants"], **fields)
+        except StaleVersion as stale:
+            conflict = Meeting.objects.get(pk=meeting.pk)
+            form = MeetingForm({**request.POST.dict(), "version": stale.current,
+                                "participants": request.POST.getlist("participants")}, series=meeting.series)
+            form.is_valid()
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "The meeting has been saved.")
+            return redirect(meeting)
+    return _meeting_form_context(request, meeting.series, form, meeting, conflict)
+
+
+def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _visible_meeting(request, pk)
+    today = timezone.localdate()
+    may_manage = user_may_manage_meetings(request.user)
+    proposals = proposed_agenda(meeting, today) if may_manage and meeting.status == Meeting.Status.PLANNED else []
+    # The SDD reviews the follow-up of the previous SDD's guidance; the consultations prepare it and follow it up.
+    followed_up = None
+    if meeting.series.kind == DialogueSeries.Kind.SDD:
+        followed_up = previous_held(meeting)
+    elif meeting.series.kind == DialogueSeries.Kind.CONSULTATIONS and meeting.series.prepares_id:
+        followed_up = (Meeting.objects.filter(series=meeting.series.prepares_id, status=Meeting.Status.HELD, date__lte=meeting.date)
+                       .prefetch_related("guidance", Prefetch("actions", queryset=FollowUpAction.objects.select_related("owner")))
+                       .order_by("-date").first())
+    return render(request, "dialogues/meeting.html", {
+        "meeting": meeting, "today": today, "may_manage": may_manage, "proposals": proposals,
+        "agenda_form": AgendaForm(proposals=proposals), "guidance_form": GuidanceForm(),
+        "action_form": ActionForm(meeting=meeting), "followed_up": followed_up,
+        "may_see_outcome": meeting.marking == "OFFICIAL" or user_may_see_sensitive_outcome(request.user, meeting),
+        "action_rows": [(a, user_may_update_action(request.user, a)) for a in meeting.actions.all()],
+        "statuses": FollowUpAction.Status.choices,
+    })
+
+
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    form = AgendaForm(request.POST, proposals=proposed_agenda(meeting, timezone.localdate()))
+    if form.is_valid():
+        chosen = [form.proposals[pk].commitment for pk in form.cleaned_data["commitments"]]
+        reasons = {p.commitment.pk: p.reason_text for p in form.proposals.values()}
+        try:
+            services.agenda_add(meeting=meeting, by=request.user, commitments=chosen, reasons=reasons,
+                                title=form.cleaned_data["title"])
+            messages.success(request, "The agenda has been updated.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, "Choose commitments from the proposals, or give an item of at most 300 characters.")
+    return redirect(meeting.get_absolute_url() + "#agenda")
+
+
+@require_POST
+def guidance_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    form = GuidanceForm(request.POST)
+    if form.is_valid():
+        try:
+            services.guidance_add(meeting=meeting, text=form.cleaned_data["text"], by=request.user)
+            messages.success(request, "The guidance has been recorded.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, "Write the guidance given (at most 5000 characters).")
+    return redirect(meeting.get_absolute_url() + "#guidance")
+
+
+@require_POST
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    form = ActionForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_add(meeting=meeting, title=data["title"], owner=data["owner"], due_on=data["due_on"],
+                                guidance=data["guidance"], by=request.user)
+            messages.success(request, "The follow-up action has been recorded.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, "The action needs a title, an owner organisation and a due date: "
+                       + " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(meeting.get_absolute_url() + "#actions")
+
+
+@require_POST
+def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(FollowUpAction.objects.select_related("meeting"), pk=pk)
+    if not user_may_see_meeting(request.user, action.meeting):
+        raise PermissionDenied("This meeting is not one your organisation takes part in.")
+    form = ActionStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status.")
+    else:
+        try:
+            services.action_update(action=action, status=form.cleaned_data["status"], note=form.cleaned_data["note"],
+                                   by=request.user)
+            messages.success(request, "The action has been updated.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(action.meeting.get_absolute_url() + "#actions")
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    items = Notification.objects.filter(user=request.user).order_by("-created_at")[:100]
+    return render(request, "dialogues/notifications.html", {"items": items})
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    return redirect("dialogues:notifications")
+
+
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        request.user.calendar_token = secrets.token_urlsafe(32)
+        request.user.save(update_fields=["calendar_token"])
+        messages.success(request, "A new calendar address has been made; the old one no longer works.")
+        return redirect("dialogues:calendar")
+    return render(request, "dialogues/calendar.html", {})
+
+
+@login_not_required
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The user's meetings and due dates as iCalendar; the secret in the address is the only credential."""
+    user = User.objects.filter(calendar_token=token, is_active=True).select_related("organisation").first()
+    if user is None or not token or not user.has_role:
+        raise Http404("No such calendar.")
+    response = HttpResponse(calendar.feed_for(user, timezone.localdate()), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="partnership-tracker.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
