@@ -9,6 +9,7 @@ COPY partnership partnership
 COPY accounts accounts
 COPY commitments commitments
 COPY dialogues dialogues
+COPY reports reports
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DEBUG=false SECRET_KEY=collectstatic-only STATIC_MANIFEST=true python manage.py collectstatic --no-input \

@@ -41,3 +41,6 @@ class User(AbstractUser):
     def roles(self) -> list[str]:
         names = ("official", "analyst", "reviewer", "administrator")
         return [name for name in names if getattr(self, f"is_{name}")]
+
+
+from accounts.tokens import ApiToken  # noqa: E402,F401 - the token model lives beside its authentication class

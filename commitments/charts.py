@@ -7,6 +7,18 @@ from datetime import date
 from commitments.status import Status
 
 BAR_WIDTH = 600  # SVG user units
+# The chart colour of each status (the same as static/css/app.css's .fill-* classes, for the PDF renderer).
+FILLS = {
+    Status.NOT_ASSESSED: "#c5cbd3",
+    Status.NOT_STARTED: "#8a94a3",
+    Status.IN_PROGRESS: "#f2c14e",
+    Status.ON_TRACK: "#4caf7a",
+    Status.AT_RISK: "#e8833a",
+    Status.DELAYED: "#c8463d",
+    Status.ACHIEVED: "#1f6f43",
+    Status.ONGOING: "#2e8bc0",
+    Status.DISCONTINUED: "#6b2d5c",
+}
 
 
 @dataclass
@@ -17,6 +29,10 @@ class Segment:
     x: float
     width: float
     href: str
+
+    @property
+    def fill(self) -> str:
+        return FILLS[self.status]
 
 
 def stacked_bar(counts: Counter, order: list[Status], href) -> list[Segment]:

@@ -5,10 +5,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 
 from commitments.cadence import URGENCY, DueState, add_months, most_urgent
-from commitments.models import CommitmentSide, Ownership, StatusUpdate
+from commitments.history import SideState, end_of, overall_statuses, side_states
+from commitments.models import CommitmentSide, StatusUpdate
 from commitments.status import ADVANCEMENT, Status, Strength
 from partnership.models import Area, Partnership
 
@@ -49,53 +50,38 @@ class Row:
         return self.overdue + self.stale
 
 
-def _sides(partnership: Partnership):
-    return list(
-        CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership)
-        .select_related("party", "commitment__paragraph__area")
-        .only(
-            "status", "due_on", "overdue_on", "stale_on", "party__code", "party__name", "commitment__id",
-            "commitment__status", "commitment__strength", "commitment__paragraph__area__title",
-            "commitment__paragraph__area__slug", "commitment__paragraph__number",
-        )
-    )
-
-
-def overview(partnership: Partnership, today: date) -> dict:
-    sides = _sides(partnership)
+def overview(partnership: Partnership, today: date, *, as_of: date | None = None) -> dict:
+    """The overview's figures, now or as they stood at the end of `as_of`."""
+    states = side_states(partnership, as_of, today=today)
+    day = states[0].day if states else today
+    overall = overall_statuses(states)
     commitments = {}
-    for side in sides:
-        commitments.setdefault(side.commitment.pk, side.commitment)
-    by_commitment = defaultdict(list)
-    for side in sides:
-        by_commitment[side.commitment.pk].append(side.due_state(today))
-    commitment_due = {pk: most_urgent(states) for pk, states in by_commitment.items()}
-
-    overall = Counter(c.status for c in commitments.values())
+    due_by_commitment = defaultdict(list)
+    for state in states:
+        commitments.setdefault(state.side.commitment_id, state.commitment)
+        due_by_commitment[state.side.commitment_id].append(state.due_state)
     per_side = defaultdict(Counter)
-    for side in sides:
-        per_side[side.party.code][side.status] += 1
-    strength = {s: Counter(c.status for c in commitments.values() if c.strength == s) for s in Strength.values}
-    due = Counter(commitment_due.values())
-
+    for state in states:
+        per_side[state.side.party.code][state.status] += 1
+    strength = {
+        s: Counter(overall[pk] for pk, c in commitments.items() if c.strength == s) for s in Strength.values
+    }
     areas = list(Area.objects.filter(part__partnership=partnership).order_by("part__position", "position"))
     heat = {area.pk: Counter() for area in areas}
     no_area = Counter()
-    for commitment in commitments.values():
-        target = heat.get(commitment.paragraph.area_id, no_area) if commitment.paragraph.area_id else no_area
-        target[commitment.status] += 1
-
-    latest = StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership).aggregate(
-        latest=Max("created_at"), illustrative=Count("pk", filter=Q(illustrative=True))
-    )
+    for pk, commitment in commitments.items():
+        (heat[commitment.paragraph.area_id] if commitment.paragraph.area_id else no_area)[overall[pk]] += 1
+    recorded = StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership, created_at__lte=end_of(day))
+    latest = recorded.aggregate(latest=Max("created_at"), illustrative=Count("pk", filter=Q(illustrative=True)))
     return {
+        "day": day,
         "commitment_count": len(commitments),
-        "side_count": len(sides),
-        "overall": overall,
+        "side_count": len(states),
+        "overall": Counter(overall.values()),
         "per_side": dict(sorted(per_side.items())),
         "strength": strength,
-        "due": due,
-        "side_due": Counter(side.due_state(today) for side in sides),
+        "due": Counter(most_urgent(v) for v in due_by_commitment.values()),
+        "side_due": Counter(state.due_state for state in states),
         "heat_areas": [(area, heat[area.pk]) for area in areas],
         "heat_no_area": no_area,
         "data_as_of": latest["latest"],
@@ -104,26 +90,29 @@ def overview(partnership: Partnership, today: date) -> dict:
 
 
 def progress_over_time(partnership: Partnership, today: date) -> list[tuple[date, Counter]]:
-    """The status of every side at each month's end since adoption, rebuilt from the history by as-of date."""
+    """Every side's status at each month's end since adoption, as the tracker showed it then (see
+    commitments.history): updates count from when they were recorded; the latest as-of date wins."""
     side_ids = set(
         CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).values_list("pk", flat=True)
     )
     updates = (
         StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership)
-        .order_by("as_of", "created_at", "pk")
-        .values_list("side_id", "as_of", "status")
+        .order_by("created_at", "pk")
+        .values_list("side_id", "as_of", "created_at", "status")
         .iterator(chunk_size=5000)
     )
     points = []
     month_end = _month_end(partnership.adopted_on)
-    current: dict[int, str] = {}
+    current: dict[int, tuple] = {}  # side -> (as_of, created_at, status)
     pending = next(updates, None)
     while True:
         cut = min(month_end, today)
-        while pending is not None and pending[1] <= cut:
-            current[pending[0]] = pending[2]
+        while pending is not None and pending[2] <= end_of(cut):
+            side, as_of, created_at, status = pending
+            if side not in current or (as_of, created_at) >= current[side][:2]:
+                current[side] = (as_of, created_at, status)
             pending = next(updates, None)
-        counts = Counter(current.values())
+        counts = Counter(entry[2] for entry in current.values())
         counts[Status.NOT_ASSESSED] += len(side_ids) - len(current)
         points.append((cut, counts))
         if month_end >= today:
@@ -135,57 +124,42 @@ def _month_end(day: date) -> date:
     return add_months(day.replace(day=1), 1) - timedelta(days=1)
 
 
-def breakdown(partnership: Partnership, today: date, *, by: str) -> list[Row]:
-    """Rows by thematic area (`by="area"`) or by owning organisation (`by="owner"`)."""
+def breakdown(partnership: Partnership, today: date, *, by: str, as_of: date | None = None) -> list[Row]:
+    """Rows by thematic area (`by="area"`) or by owning organisation (`by="owner"`), now or as of a day."""
+    states = side_states(partnership, as_of, today=today)
+    day = states[0].day if states else today
     rows: dict[str, Row] = {}
+    updates = StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership, created_at__lte=end_of(day))
     if by == "area":
         for area in Area.objects.filter(part__partnership=partnership).select_related("part"):
             rows[area.slug] = Row(key=area.slug, label=area.title)
-        for side in _sides(partnership):
-            area = side.commitment.paragraph.area
-            row = rows.setdefault(area.slug if area else "", Row(key="", label="General framework and Way Forward"))
-            _count(row, side, today)
-        updates = (
-            StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership)
-            .values("commitment__paragraph__area__slug")
-            .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
-        )
-        for entry in updates:
-            row = rows.get(entry["commitment__paragraph__area__slug"] or "")
-            if row:
-                row.updates, row.on_time = entry["n"], entry["on_time"]
+        for state in states:
+            area = state.commitment.paragraph.area
+            _count(rows.setdefault(area.slug if area else "", Row(key="", label="General framework and Way Forward")), state)
+        grouped = updates.values(key=F("commitment__paragraph__area__slug"))
     else:
-        ownerships = Ownership.objects.filter(side__commitment__paragraph__partnership=partnership).select_related(
-            "organisation__party", "side__party", "side__commitment__paragraph"
-        )
-        for ownership in ownerships:
-            org = ownership.organisation
-            row = rows.setdefault(org.slug, Row(key=org.slug, label=org.name, party=org.party.code))
-            _count(row, ownership.side, today)
-        updates = (
-            StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership)
-            .values("side__owners__organisation__slug")
-            .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True)))
-        )
-        for entry in updates:
-            row = rows.get(entry["side__owners__organisation__slug"])
-            if row:
-                row.updates, row.on_time = entry["n"], entry["on_time"]
+        for state in states:
+            for owner in state.side.owners.all():
+                org = owner.organisation
+                _count(rows.setdefault(org.slug, Row(key=org.slug, label=org.name, party=state.side.party.code)), state)
+        grouped = updates.values(key=F("side__owners__organisation__slug"))
+    for entry in grouped.annotate(n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True))):
+        if row := rows.get(entry["key"] or ""):
+            row.updates, row.on_time = entry["n"], entry["on_time"]
     result = [row for row in rows.values() if row.sides]
     return sorted(result, key=lambda r: (-r.late, -(r.median_days_late or 0), r.label))
 
 
-def _count(row: Row, side: CommitmentSide, today: date) -> None:
-    row.commitments.add(side.commitment_id)
-    row.statuses[side.status] += 1
+def _count(row: Row, state: SideState) -> None:
+    row.commitments.add(state.side.commitment_id)
+    row.statuses[state.status] += 1
     row.sides += 1
-    state = side.due_state(today)
-    if state == DueState.STALE:
+    if state.due_state == DueState.STALE:
         row.stale += 1
-    elif state == DueState.OVERDUE:
+    elif state.due_state == DueState.OVERDUE:
         row.overdue += 1
-    if state in {DueState.OVERDUE, DueState.STALE}:
-        row.days_late.append(side.days_late(today))
+    if state.is_late:
+        row.days_late.append(state.days_late)
 
 
 def my_work(user, today: date) -> list[tuple[CommitmentSide, DueState]]:

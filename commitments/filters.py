@@ -7,9 +7,10 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from commitments.cadence import DUE_SOON_DAYS, DueState
-from commitments.models import Commitment, CommitmentSide
-from commitments.status import Cadence, Status, Strength
+from commitments.cadence import DUE_SOON_DAYS, DueState, most_urgent
+from commitments.history import SideState, side_states
+from commitments.models import Commitment, CommitmentSide, StatusUpdate
+from commitments.status import Cadence, Status, Strength, least_advanced
 from partnership.models import Area, Organisation, Part, Partnership, Party
 
 
@@ -45,13 +46,85 @@ class CommitmentFilter(django_filters.FilterSet):
         empty_label="Any", label="Updates", method="filter_due",
     )
     paragraph = django_filters.NumberFilter(field_name="paragraph__number", label="Paragraph", min_value=1)
+    as_of = django_filters.DateFilter(
+        method="keep", label="As it stood on", widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Empty for now; a past day shows statuses and lateness as the tracker showed them then.",
+    )
+
+    # With a past day, these apply to that day's picture (commitments.history), not to the stored status.
+    AS_OF_FILTERS = ("status", "side_status", "due")
 
     class Meta:
         model = Commitment
         fields = [
             "q", "partnership", "part", "area", "owner", "side", "strength", "cadence", "status", "side_status",
-            "due", "paragraph",
+            "due", "paragraph", "as_of",
         ]
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+    @property
+    def as_of_day(self):
+        """The past day asked for, or None for now."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        day = self.form.cleaned_data.get("as_of")
+        return day if day and day < timezone.localdate() else None
+
+    def filter_queryset(self, queryset):
+        skip = self.AS_OF_FILTERS if self.as_of_day else ()
+        for name, value in self.form.cleaned_data.items():
+            if name not in skip:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def rows(self, commitments=None) -> list["Row"]:
+        """Each matching commitment with its sides' states, now or as of the past day asked for.
+
+        `commitments` (a page of the queryset) is used as it is when there is no past day."""
+        today = timezone.localdate()
+        day = self.as_of_day
+        if day is None:
+            return [Row.now(c, today) for c in (self.qs if commitments is None else commitments)]
+        matching = list(self.qs)
+        states = {}
+        for partnership in {c.paragraph.partnership for c in matching}:
+            states.update({s.side.pk: s for s in side_states(partnership, day, today=today)})
+        rows = [Row(c, [states[side.pk] for side in c.sides.all()]) for c in matching]
+        data = self.form.cleaned_data
+        if status := data.get("status"):
+            rows = [r for r in rows if r.overall == status]
+        if side_status := data.get("side_status"):
+            party = data.get("side")
+            rows = [r for r in rows if any(s.status == side_status and (not party or s.side.party_id == party.pk) for s in r.states)]
+        if due := data.get("due"):
+            rows = [r for r in rows if (r.due_state in {DueState.OVERDUE, DueState.STALE} if due == "late" else r.due_state == due)]
+        return rows
+
+
+    def search(self, queryset, name, value):
+        words = value.split()[:8]
+        for word in words:
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(clause__icontains=word) | Q(ref__iexact=word.lstrip("¶"))
+                | Q(paragraph__area__title__icontains=word)
+            )
+        return queryset
+
+    @property
+    def active(self) -> dict[str, str]:
+        """The filters in use, as label → value, for headings and export headers."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        result = {}
+        for name, value in self.form.cleaned_data.items():
+            if value not in (None, ""):
+                field = self.form.fields[name]
+                if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                    value = dict(field.choices).get(value, value)
+                result[str(field.label)] = str(value)
+        return result
 
     def filter_side_status(self, queryset, name, value):
         """With a side chosen, that side's status; otherwise either side's."""
@@ -77,25 +150,58 @@ class CommitmentFilter(django_filters.FilterSet):
             }[value]
         )
 
-    def search(self, queryset, name, value):
-        words = value.split()[:8]
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(clause__icontains=word) | Q(ref__iexact=word.lstrip("¶"))
-                | Q(paragraph__area__title__icontains=word)
-            )
-        return queryset
+
+class UpdateFilter(django_filters.FilterSet):
+    """Filters of the status history, shared by the history page, its exports and the API."""
+
+    partnership = django_filters.ModelChoiceFilter(
+        field_name="commitment__paragraph__partnership", to_field_name="slug", queryset=Partnership.objects.all(),
+        empty_label="All partnerships",
+    )
+    commitment = django_filters.NumberFilter(field_name="commitment_id", label="Commitment id", min_value=1)
+    ref = django_filters.CharFilter(field_name="commitment__ref", label="Commitment reference")
+    side = django_filters.ModelChoiceFilter(
+        field_name="side__party", to_field_name="code", queryset=Party.objects.all(), empty_label="Either side"
+    )
+    owner = django_filters.ModelChoiceFilter(
+        field_name="side__owners__organisation", to_field_name="slug", queryset=Organisation.objects.all(),
+        empty_label="Any owner", label="Owner organisation",
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    recorded_from = django_filters.DateFilter(field_name="created_at__date", lookup_expr="gte", label="Recorded from")
+    recorded_to = django_filters.DateFilter(field_name="created_at__date", lookup_expr="lte", label="Recorded until")
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["partnership", "commitment", "ref", "side", "owner", "status", "recorded_from", "recorded_to"]
 
     @property
     def active(self) -> dict[str, str]:
-        """The filters in use, as label → value, for headings and export headers."""
-        if not self.is_bound or not self.is_valid():
-            return {}
-        result = {}
-        for name, value in self.form.cleaned_data.items():
-            if value not in (None, ""):
-                field = self.form.fields[name]
-                if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-                    value = dict(field.choices).get(value, value)
-                result[str(field.label)] = str(value)
-        return result
+        return CommitmentFilter.active.fget(self)
+
+
+class Row:
+    """A commitment in a list or export, with the state of each of its sides."""
+
+    def __init__(self, commitment, states):
+        self.commitment = commitment
+        self.states = states
+
+    @classmethod
+    def now(cls, commitment, today):
+        return cls(commitment, [SideState(side, side.status, side.plan, today) for side in commitment.sides.all()])
+
+    @property
+    def overall(self) -> str:
+        return least_advanced(s.status for s in self.states)
+
+    @property
+    def due_state(self):
+        return most_urgent(s.due_state for s in self.states)
+
+    @property
+    def disagree(self) -> bool:
+        return len({s.status for s in self.states}) > 1
+
+    def state(self, party_code: str):
+        return next((s for s in self.states if s.side.party.code == party_code), None)

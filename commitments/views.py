@@ -22,14 +22,19 @@ PAGE_SIZE = 50
 
 def commitment_index(request: HttpRequest) -> HttpResponse:
     filterset = CommitmentFilter(request.GET or None, queryset=commitment_list())
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if filterset.as_of_day:
+        page = Paginator(filterset.rows(), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = page.object_list
+    else:
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = filterset.rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "commitments/list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode(), "active": filterset.active,
-         "today": timezone.localdate()},
+        {"filter": filterset, "page": page, "rows": rows, "query": query.urlencode(), "active": filterset.active,
+         "as_of": filterset.as_of_day},
     )
 
 

@@ -27,12 +27,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "django_filters",
     "accounts",
     "partnership",
     "commitments",
     "dialogues",
+    "reports",
 ]
 
 # Hashed static names need `collectstatic`, which the production image runs; tests and `make run` serve sources.
@@ -158,16 +161,53 @@ SECURE_CSP = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Token first, so that a request without credentials gets 401 with a WWW-Authenticate header.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.tokens.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.HasRole"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "partnership.api_pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle", "rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env_str("API_USER_RATE", "3000/hour"), "anon": env_str("API_ANON_RATE", "60/hour")},
+    "EXCEPTION_HANDLER": "partnership.api_errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "partnership.api_errors.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "EU–UK Partnership Tracker API",
+    "DESCRIPTION": (
+        "Read the Partnership, its commitments, their status history and the dialogues; record status updates. "
+        "Authenticate with a session or with `Authorization: Bearer <token>` (tokens are made on the API tokens page). "
+        "Errors share one shape: `{status, code, detail, errors: {field: [messages]}}`. Writes to a commitment need its "
+        "current ETag in `If-Match`."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["accounts.permissions.HasRole"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "commitments.status.Status",
+        "MeetingStatusEnum": "dialogues.models.Meeting.Status",
+        "ActionStatusEnum": "dialogues.models.FollowUpAction.Status",
+    },
 }
 
 # Celery: Redis in production; a folder on disk when no REDIS_URL is given, so `make run` needs no server.
 REDIS_URL = env_str("REDIS_URL", "")
+# The cache holds API throttling counts: Redis in production (shared by gunicorn workers), memory otherwise.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if env_bool("CACHE_IN_REDIS", default=False) and REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -220,5 +260,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -3,16 +3,28 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from accounts import views as account_views
 from commitments import views as commitment_views
-from commitments.api import CommitmentViewSet
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from commitments.api import CommitmentViewSet, UpdateViewSet
 from commitments.urls import dashboard_patterns
 from dialogues import views as dialogue_views
 from partnership import views
-from partnership.api import ParagraphViewSet
+from dialogues.api import ActionViewSet, MeetingViewSet, SeriesViewSet
+from partnership.api import AreaViewSet, OrganisationViewSet, ParagraphViewSet, PartnershipViewSet, PartViewSet
 
 router = DefaultRouter()
+router.register("partnerships", PartnershipViewSet, basename="partnership")
+router.register("parts", PartViewSet, basename="part")
+router.register("areas", AreaViewSet, basename="area")
 router.register("paragraphs", ParagraphViewSet, basename="paragraph")
+router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("updates", UpdateViewSet, basename="update")
+router.register("dialogue-series", SeriesViewSet, basename="dialogue-series")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("actions", ActionViewSet, basename="action")
 
 partnership_patterns = (
     [
@@ -30,10 +42,15 @@ urlpatterns = [
     path("dashboard/", include(dashboard_patterns)),
     path("my-work/", commitment_views.my_work, name="my_work"),
     path("dialogues/", include("dialogues.urls")),
+    path("reports/", include("reports.urls")),
     path("calendar/<str:token>.ics", dialogue_views.calendar_feed, name="calendar_feed"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include(router.urls)),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tokens/", account_views.api_tokens, name="api_tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", account_views.revoke_token, name="revoke_token"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),

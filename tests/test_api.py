@@ -3,11 +3,14 @@
 from commitments.models import Commitment
 
 
-def test_the_api_refuses_an_anonymous_caller(client, partnership):
+def test_the_api_refuses_an_anonymous_caller_with_401(client, partnership):
     for url in ["/api/paragraphs/", "/api/commitments/"]:
         response = client.get(url)
-        assert response.status_code == 403
-        assert "credentials were not provided" in response.json()["detail"]
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+        assert response.json() == {
+            "status": 401, "code": "not_authenticated", "detail": "Authentication credentials were not provided.", "errors": {},
+        }
 
 
 def test_paragraphs_lists_every_paragraph_with_text_subparagraphs_and_footnotes(client, analyst, partnership):
@@ -52,4 +55,4 @@ def test_a_bad_filter_value_is_a_400_that_names_the_field(client, analyst, partn
     client.force_login(analyst)
     response = client.get("/api/commitments/?strength=maybe")
     assert response.status_code == 400
-    assert "strength" in response.json()
+    assert response.json()["errors"]["strength"] == ["Select a valid choice. maybe is not one of the available choices."]

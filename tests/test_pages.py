@@ -27,7 +27,7 @@ def test_every_page_redirects_an_anonymous_visitor_to_sign_in(client, partnershi
     for url in page_urls(partnership):
         response = client.get(url)
         if url.startswith("/api/"):
-            assert response.status_code == 403, url
+            assert response.status_code == 401, url
         else:
             assert response.status_code == 302, url
             assert response["Location"].startswith(reverse("login")), url

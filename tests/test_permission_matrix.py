@@ -122,7 +122,7 @@ def test_my_work_is_for_officials_only(client, request, persona, expected):
     assert_outcome(client.get("/my-work/"), expected, "/my-work/")
 
 
-@pytest.mark.parametrize(("persona", "expected"), everyone(200, anonymous=403, outsider=403))
+@pytest.mark.parametrize(("persona", "expected"), everyone(200, anonymous=401, outsider=403))
 @pytest.mark.parametrize("api", ["/api/paragraphs/", "/api/commitments/"])
 def test_the_api_answers_every_role_and_nobody_else(client, request, api, persona, expected):
     sign_in(client, request, persona)

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+urlpatterns = [
+    path("", views.report_page, name="index"),
+    path("commitments.<str:fmt>", views.commitments_export, name="commitments"),
+    path("history/", views.history_page, name="history"),
+    path("history.<str:fmt>", views.history_export, name="history_export"),
+    path("overview.<str:fmt>", views.overview_export, name="overview"),
+    path("changes.<str:fmt>", views.changes_export, name="changes"),
+]

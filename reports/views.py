@@ -1,0 +1,215 @@
+"""Analysts' outputs: the commitment list, the status history and the progress reports as files, now or as of a
+past day, with the same filters and permissions as the pages they come from."""
+
+from django import forms
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+
+from commitments import dashboard
+from commitments.access import may_read_note, sensitive_commitment_ids
+from commitments.filters import CommitmentFilter, UpdateFilter
+from commitments.history import compare
+from commitments.models import StatusUpdate
+from commitments.selectors import commitment_list
+from partnership.models import Partnership
+from reports import columns
+from reports.exports import Header, csv_response, pdf_response, xlsx_response
+
+FORMATS = {"csv", "xlsx", "pdf"}
+PDF_ROW_LIMIT = 2000
+
+
+def _partnership(request, slug=None) -> Partnership:
+    slug = slug or request.GET.get("partnership")
+    queryset = Partnership.objects.prefetch_related("parties").order_by("adopted_on", "slug")
+    partnership = queryset.filter(slug=slug).first() if slug else queryset.first()
+    if partnership is None:
+        raise Http404("No such partnership.")
+    return partnership
+
+
+def _header(request, title, partnership, filters, as_of) -> Header:
+    user = request.user
+    who = f"{user.get_full_name() or user.username}" + (f" ({user.organisation.short_name})" if user.organisation_id else "")
+    return Header(title=title, partnership=str(partnership), filters=filters, produced_by=who, as_of=as_of,
+                  produced_at=timezone.now())
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise Http404("Exports come as csv, xlsx or pdf.")
+
+
+def _bad_filters(form) -> HttpResponseBadRequest:
+    problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+    return HttpResponseBadRequest(f"These filters are not valid: {problems}", content_type="text/plain; charset=utf-8")
+
+
+def commitments_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _check_format(fmt)
+    filterset = CommitmentFilter(request.GET or None, queryset=commitment_list())
+    if filterset.is_bound and not filterset.is_valid():
+        return _bad_filters(filterset.form)
+    partnership = filterset.form.cleaned_data.get("partnership") if filterset.is_bound else None
+    partnership = partnership or _partnership(request)
+    rows = filterset.rows()
+    parties = [p.code for p in partnership.parties.all()]
+    cols = columns.commitment_columns(parties)
+    header = _header(request, "Commitments", partnership, filterset.active, filterset.as_of_day)
+    name = f"commitments-{(filterset.as_of_day or timezone.localdate()):%Y-%m-%d}"
+    if fmt == "csv":
+        return csv_response(name, header, cols, rows)
+    if fmt == "xlsx":
+        return xlsx_response(name, header, [("Commitments", cols, rows)])
+    return pdf_response(name, "reports/pdf/commitments.html", {"header": header, "rows": rows, "parties": parties}, request)
+
+
+def _history(request):
+    filterset = UpdateFilter(
+        request.GET or None,
+        queryset=StatusUpdate.objects.select_related(
+            "commitment__paragraph__partnership", "commitment__subparagraph", "side__party", "created_by__organisation"
+        ).prefetch_related("evidence").order_by("-created_at", "-pk"),
+    )
+    return filterset
+
+
+def history_page(request: HttpRequest) -> HttpResponse:
+    filterset = _history(request)
+    updates = filterset.qs.distinct() if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("owner") else filterset.qs
+    page = Paginator(updates, 50).get_page(request.GET.get("page"))
+    readable = sensitive_commitment_ids(request.user)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reports/history.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+        "rows": [(u, may_read_note(u, readable)) for u in page.object_list],
+    })
+
+
+def history_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The status history, streamed: the CSV of a long history runs in constant memory."""
+    _check_format(fmt)
+    filterset = _history(request)
+    if filterset.is_bound and not filterset.is_valid():
+        return _bad_filters(filterset.form)
+    updates = filterset.qs.distinct() if filterset.is_bound and filterset.form.cleaned_data.get("owner") else filterset.qs
+    partnership = (filterset.form.cleaned_data.get("partnership") if filterset.is_bound else None) or _partnership(request)
+    readable = sensitive_commitment_ids(request.user)
+    cols = columns.history_columns(readable)
+    header = _header(request, "Status history", partnership, filterset.active, None)
+    name = f"status-history-{timezone.localdate():%Y-%m-%d}"
+    if fmt == "csv":
+        return csv_response(name, header, cols, updates.iterator(chunk_size=2000))
+    if fmt == "xlsx":
+        return xlsx_response(name, header, [("Status history", cols, updates.iterator(chunk_size=2000))])
+    rows = list(updates[: PDF_ROW_LIMIT + 1])
+    return pdf_response(name, "reports/pdf/history.html", {
+        "header": header, "rows": [(u, may_read_note(u, readable)) for u in rows[:PDF_ROW_LIMIT]],
+        "truncated": len(rows) > PDF_ROW_LIMIT, "limit": PDF_ROW_LIMIT,
+    }, request)
+
+
+class ReportForm(forms.Form):
+    as_of = forms.DateField(required=False, label="As it stood on", widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text="Empty for now.")
+    since = forms.DateField(required=False, label="Changes since", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="until", widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text="Empty for today.")
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        for name in ("as_of", "since", "until"):
+            day = data.get(name)
+            if day and day < self.partnership.adopted_on:
+                self.add_error(name, f"The Partnership was adopted on {self.partnership.adopted_on:%d %B %Y}.")
+            if day and day > today:
+                self.add_error(name, "Choose today or a day in the past.")
+        if data.get("since") and data.get("until") and data["since"] >= data["until"]:
+            self.add_error("until", "The end must come after the start.")
+        return data
+
+
+def _report_data(request, partnership):
+    form = ReportForm(request.GET or None, partnership=partnership)
+    today = timezone.localdate()
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    as_of = data.get("as_of")
+    as_of = as_of if as_of and as_of < today else None
+    comparison = None
+    if data.get("since"):
+        comparison = compare(partnership, data["since"], data.get("until") or today, today=today)
+    return form, as_of, comparison
+
+
+def report_page(request: HttpRequest) -> HttpResponse:
+    partnership = _partnership(request)
+    form, as_of, comparison = _report_data(request, partnership)
+    today = timezone.localdate()
+    readable = sensitive_commitment_ids(request.user)
+    return render(request, "reports/index.html", {
+        "partnership": partnership, "form": form, "as_of": as_of, "today": today,
+        "areas": dashboard.breakdown(partnership, today, by="area", as_of=as_of),
+        "owners": dashboard.breakdown(partnership, today, by="owner", as_of=as_of),
+        "overview": dashboard.overview(partnership, today, as_of=as_of),
+        "order": dashboard.STATUS_ORDER, "comparison": comparison, "query": request.GET.urlencode(),
+        "readable_updates": [(u, may_read_note(u, readable)) for u in comparison.updates] if comparison else [],
+    })
+
+
+def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _check_format(fmt)
+    partnership = _partnership(request)
+    form, as_of, _ = _report_data(request, partnership)
+    if form.is_bound and not form.is_valid():
+        return _bad_filters(form)
+    today = timezone.localdate()
+    areas = dashboard.breakdown(partnership, today, by="area", as_of=as_of)
+    owners = dashboard.breakdown(partnership, today, by="owner", as_of=as_of)
+    header = _header(request, "Progress by area and by owner organisation", partnership, {}, as_of)
+    name = f"progress-report-{(as_of or today):%Y-%m-%d}"
+    if fmt == "csv":
+        return csv_response(name, header, columns.breakdown_columns(with_group=True),
+                            [("Area", r) for r in areas] + [("Owner organisation", r) for r in owners])
+    if fmt == "xlsx":
+        return xlsx_response(name, header, [
+            ("By area", columns.breakdown_columns(), areas), ("By owner organisation", columns.breakdown_columns(), owners),
+        ])
+    overview = dashboard.overview(partnership, today, as_of=as_of)
+    return pdf_response(name, "reports/pdf/overview.html", {
+        "header": header, "areas": areas, "owners": owners, "overview": overview, "order": dashboard.STATUS_ORDER,
+        "bars": columns.overview_bars(overview),
+    }, request)
+
+
+def changes_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _check_format(fmt)
+    partnership = _partnership(request)
+    form, _, comparison = _report_data(request, partnership)
+    if (form.is_bound and not form.is_valid()) or comparison is None:
+        return HttpResponseBadRequest("Give a valid 'since' day (and optionally 'until') to compare.",
+                                      content_type="text/plain; charset=utf-8")
+    header = _header(request, f"Changes from {comparison.since:%d %B %Y} to {comparison.until:%d %B %Y}", partnership,
+                     {"since": comparison.since.isoformat(), "until": comparison.until.isoformat()}, comparison.until)
+    name = f"changes-{comparison.since:%Y-%m-%d}-to-{comparison.until:%Y-%m-%d}"
+    changed = [c for c in comparison.changes if c.status_changed or c.newly_late or c.newly_achieved]
+    readable = sensitive_commitment_ids(request.user)
+    if fmt == "csv":
+        return csv_response(name, header, columns.change_columns(), changed)
+    if fmt == "xlsx":
+        return xlsx_response(name, header, [
+            ("Changes per side", columns.change_columns(), changed),
+            ("Updates recorded", columns.history_columns(readable), comparison.updates),
+        ])
+    return pdf_response(name, "reports/pdf/changes.html", {
+        "header": header, "comparison": comparison, "changed": changed,
+        "readable_updates": [(u, may_read_note(u, readable)) for u in comparison.updates],
+    }, request)
+
