@@ -18,14 +18,15 @@ class CommitmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     partnership = django_filters.ModelChoiceFilter(
         field_name="paragraph__partnership", to_field_name="slug", queryset=Partnership.objects.all(),
-        empty_label="All partnerships",
+        empty_label="All partnerships", label="Partnership",
     )
     part = django_filters.ModelChoiceFilter(
         field_name="paragraph__part", queryset=Part.objects.filter(paragraphs__commitments__isnull=False).distinct(),
-        empty_label="All parts",
+        empty_label="All parts", label="Part",
     )
     area = django_filters.ModelChoiceFilter(
-        field_name="paragraph__area", to_field_name="slug", queryset=Area.objects.all(), empty_label="All areas"
+        field_name="paragraph__area", to_field_name="slug", queryset=Area.objects.all(), empty_label="All areas",
+        label="Area",
     )
     owner = django_filters.ModelChoiceFilter(
         field_name="sides__owners__organisation", to_field_name="slug",
@@ -35,8 +36,8 @@ class CommitmentFilter(django_filters.FilterSet):
         field_name="sides__party", to_field_name="code", queryset=Party.objects.all(), empty_label="Either side",
         label="Binds side",
     )
-    strength = django_filters.ChoiceFilter(choices=Strength.choices, empty_label="Any strength")
-    cadence = django_filters.ChoiceFilter(choices=Cadence.choices, empty_label="Any cadence")
+    strength = django_filters.ChoiceFilter(choices=Strength.choices, empty_label="Any strength", label="Strength")
+    cadence = django_filters.ChoiceFilter(choices=Cadence.choices, empty_label="Any cadence", label="Cadence")
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status", label="Overall status")
     side_status = django_filters.ChoiceFilter(
         choices=Status.choices, empty_label="Any", label="Status of a side", method="filter_side_status"
@@ -123,7 +124,7 @@ class CommitmentFilter(django_filters.FilterSet):
                 field = self.form.fields[name]
                 if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
                     value = dict(field.choices).get(value, value)
-                result[str(field.label)] = str(value)
+                result[str(field.label or name.replace("_", " ").capitalize())] = str(value)
         return result
 
     def filter_side_status(self, queryset, name, value):
@@ -161,13 +162,13 @@ class UpdateFilter(django_filters.FilterSet):
     commitment = django_filters.NumberFilter(field_name="commitment_id", label="Commitment id", min_value=1)
     ref = django_filters.CharFilter(field_name="commitment__ref", label="Commitment reference")
     side = django_filters.ModelChoiceFilter(
-        field_name="side__party", to_field_name="code", queryset=Party.objects.all(), empty_label="Either side"
+        field_name="side__party", to_field_name="code", queryset=Party.objects.all(), empty_label="Either side", label="Side"
     )
     owner = django_filters.ModelChoiceFilter(
         field_name="side__owners__organisation", to_field_name="slug", queryset=Organisation.objects.all(),
         empty_label="Any owner", label="Owner organisation",
     )
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status", label="Status")
     recorded_from = django_filters.DateFilter(field_name="created_at__date", lookup_expr="gte", label="Recorded from")
     recorded_to = django_filters.DateFilter(field_name="created_at__date", lookup_expr="lte", label="Recorded until")
 

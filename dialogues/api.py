@@ -10,7 +10,7 @@ class SeriesSerializer(serializers.ModelSerializer):
     paragraphs = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
     participants = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     organisers = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    prepares = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    prepares = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = DialogueSeries

@@ -88,7 +88,7 @@ class ParagraphViewSet(viewsets.ReadOnlyModelViewSet):
 
 class OrganisationSerializer(serializers.ModelSerializer):
     side = serializers.CharField(source="party.code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation

@@ -71,7 +71,7 @@ ERROR_DESCRIPTIONS = {
     "400": "The request is not valid: the body names each field at fault.",
     "401": "No valid credentials: sign in, or send `Authorization: Bearer <token>`.",
     "403": "Signed in, but your role does not allow this.",
-    "404": "No such object, or not one you may see.",
+    "404": "No such object (or not one you may see), or no such page of a list.",
     "412": "If-Match does not carry the commitment's current ETag: it changed meanwhile.",
     "428": "If-Match is missing.",
     "429": "Too many requests: wait and retry (see Retry-After).",
@@ -83,9 +83,8 @@ class AutoSchema(BaseAutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        codes = ["401", "403", "429", "400"]
-        if "{" in self.path:
-            codes.append("404")
+        # 404 also answers a list asked for a page beyond its last.
+        codes = ["400", "401", "403", "404", "429"]
         codes += getattr(self.view, "extra_error_codes", {}).get(self.method, [])
         for code in codes:
             if code not in responses:

@@ -66,3 +66,11 @@ def health(request: HttpRequest) -> JsonResponse:
         database = f"error: {exc.__class__.__name__}"
     healthy = database == "ok"
     return JsonResponse({"status": "ok" if healthy else "error", "database": database}, status=200 if healthy else 503)
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """404s: the API's in its JSON error shape, the pages' as a page."""
+    if request.path.startswith("/api/"):
+        body = {"status": 404, "code": "not_found", "detail": "No such address in the API.", "errors": {}}
+        return JsonResponse(body, status=404)
+    return render(request, "404.html", status=404)

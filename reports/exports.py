@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -134,9 +135,10 @@ def xlsx_response(filename: str, header: Header, sheets: list[tuple[str, list[Co
 
 
 def _string_cell(sheet, value) -> WriteOnlyCell:
-    # A text cell typed as text is never evaluated, whatever it starts with.
+    # A text cell typed as text is never evaluated, whatever it starts with. Control characters that the XLSX
+    # format cannot hold are dropped rather than failing the whole file.
     cell = WriteOnlyCell(sheet, None)
-    cell.value = "" if value is None else str(value)
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
     cell.data_type = "s"
     return cell
 

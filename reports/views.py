@@ -19,6 +19,7 @@ from reports.exports import Header, csv_response, pdf_response, xlsx_response
 
 FORMATS = {"csv", "xlsx", "pdf"}
 PDF_ROW_LIMIT = 2000
+STREAM_CHUNK = 500  # rows fetched (with their evidence) at a time while streaming
 
 
 def _partnership(request, slug=None) -> Partnership:
@@ -102,9 +103,9 @@ def history_export(request: HttpRequest, fmt: str) -> HttpResponse:
     header = _header(request, "Status history", partnership, filterset.active, None)
     name = f"status-history-{timezone.localdate():%Y-%m-%d}"
     if fmt == "csv":
-        return csv_response(name, header, cols, updates.iterator(chunk_size=2000))
+        return csv_response(name, header, cols, updates.iterator(chunk_size=STREAM_CHUNK))
     if fmt == "xlsx":
-        return xlsx_response(name, header, [("Status history", cols, updates.iterator(chunk_size=2000))])
+        return xlsx_response(name, header, [("Status history", cols, updates.iterator(chunk_size=STREAM_CHUNK))])
     rows = list(updates[: PDF_ROW_LIMIT + 1])
     return pdf_response(name, "reports/pdf/history.html", {
         "header": header, "rows": [(u, may_read_note(u, readable)) for u in rows[:PDF_ROW_LIMIT]],
