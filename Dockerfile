@@ -10,6 +10,7 @@ COPY accounts accounts
 COPY commitments commitments
 COPY dialogues dialogues
 COPY reports reports
+COPY returns returns
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DEBUG=false SECRET_KEY=collectstatic-only STATIC_MANIFEST=true python manage.py collectstatic --no-input \

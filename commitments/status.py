@@ -67,3 +67,25 @@ class Cadence(models.TextChoices):
     CONTINUOUS = "continuous", "Continuous"
     AD_HOC = "ad_hoc", "Ad hoc"
     ONE_OFF = "one_off", "One-off"
+
+
+class Verdict(models.TextChoices):
+    """A reviewer's independent assessment, kept apart from the officials' own status."""
+
+    ON_TRACK = "on_track", "On track"
+    OFF_TRACK = "off_track", "Off track"
+    INSUFFICIENT_EVIDENCE = "insufficient_evidence", "Insufficient evidence"
+
+
+# How self-reported statuses read against a verdict; not yet assessed compares with nothing.
+SELF_ON_TRACK = {Status.IN_PROGRESS, Status.ON_TRACK, Status.ONGOING, Status.ACHIEVED}
+SELF_OFF_TRACK = {Status.NOT_STARTED, Status.AT_RISK, Status.DELAYED, Status.DISCONTINUED}
+
+
+def review_disagrees(verdict, status) -> bool:
+    """Whether an independent verdict contradicts the self-reported (overall) status."""
+    if verdict == Verdict.ON_TRACK:
+        return status in SELF_OFF_TRACK
+    if verdict == Verdict.OFF_TRACK:
+        return status in SELF_ON_TRACK
+    return False

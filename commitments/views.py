@@ -14,7 +14,7 @@ from commitments.filters import CommitmentFilter
 from commitments.forms import StatusUpdateForm
 from commitments.selectors import commitment_history, commitment_list
 from commitments.services import StaleVersion, commitment_update_status
-from dialogues.selectors import upcoming
+from dialogues.selectors import latest_review, upcoming
 from partnership.models import Partnership
 
 PAGE_SIZE = 50
@@ -133,6 +133,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     ]
     points = dashboard.progress_over_time(partnership, today)
     next_meetings, unplanned = upcoming(partnership, request.user, today)
+    review_meeting, reviews, review_disagreements = latest_review(partnership)
     return render(
         request,
         "dashboards/overview.html",
@@ -140,6 +141,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "partnership": partnership, "today": today, "data": data, "bars": bars, "strength_bars": strength_bars,
             "order": order, "base": base, "columns": stacked_columns(points, order), "points": points,
             "now": timezone.now(), "next_meetings": next_meetings, "unplanned": unplanned,
+            "review_meeting": review_meeting, "reviews": reviews, "review_disagreements": review_disagreements,
         },
     )
 

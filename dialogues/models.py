@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from commitments.cadence import add_months
 from commitments.models import Commitment, Marking
-from commitments.status import Cadence
+from commitments.status import Cadence, Verdict
 from partnership.models import Organisation, Paragraph, Partnership
 
 
@@ -254,3 +254,33 @@ class SweepRun(models.Model):
 
     def __str__(self):
         return f"Sweep at {self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class Assessment(models.Model):
+    """A reviewer's independent verdict on one commitment for one SDD cycle (the meeting it is prepared for)."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="assessments")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="assessments")
+    verdict = models.CharField(max_length=24, choices=Verdict.choices)
+    rationale = models.TextField()
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["meeting", "commitment"]
+        constraints = [models.UniqueConstraint(fields=["commitment", "meeting"], name="assessment_once_per_cycle")]
+
+    def __str__(self):
+        return f"{self.commitment.ref}: {self.get_verdict_display()}"
+
+
+class BriefingPack(models.Model):
+    """The briefing pack as presented, stored when its meeting is marked held: later updates never change it."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="frozen_pack")
+    data = models.JSONField()
+    frozen_at = models.DateTimeField()
+    as_of = models.DateField(help_text="The day the pack's picture is of.")
+
+    def __str__(self):
+        return f"Pack for {self.meeting}"

@@ -97,3 +97,18 @@ def upcoming(partnership, user, today: date, limit: int = 5):
     )
     return list(meetings), list(unplanned)
 
+
+
+def latest_review(partnership):
+    """The latest SDD with independent assessments: (meeting, assessments, those that disagree with self-report)."""
+    from commitments.status import review_disagrees
+    from dialogues.models import Assessment
+
+    meeting = (
+        Meeting.objects.filter(series__partnership=partnership, series__kind=DialogueSeries.Kind.SDD, assessments__isnull=False)
+        .order_by("-date").first()
+    )
+    if meeting is None:
+        return None, [], []
+    assessments = list(Assessment.objects.filter(meeting=meeting).select_related("commitment__paragraph", "commitment__subparagraph"))
+    return meeting, assessments, [a for a in assessments if review_disagrees(a.verdict, a.commitment.status)]

@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from commitments.services import StaleVersion
 from dialogues.access import user_may_manage_meetings, user_may_update_action
-from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Guidance, Meeting
+from commitments.status import Verdict
+from dialogues.models import AgendaItem, Assessment, DialogueSeries, FollowUpAction, Guidance, Meeting
+from dialogues.pack import freeze_pack
 
 
 def series_reschedule(series: DialogueSeries) -> None:
@@ -50,6 +52,8 @@ def meeting_create(*, series: DialogueSeries, date: date, place: str, status: st
     )
     meeting.participants.set(participants if participants is not None else series.participants.all())
     series_reschedule(series)
+    if meeting.status == Meeting.Status.HELD:
+        freeze_pack(meeting, today=timezone.localdate(now))
     return meeting
 
 
@@ -72,6 +76,9 @@ def meeting_update(*, meeting: Meeting, expected_version: int, by, now=None, par
     if participants is not None:
         locked.participants.set(participants)
     series_reschedule(locked.series)
+    if locked.status == Meeting.Status.HELD:
+        # The pack is kept exactly as presented from now on.
+        freeze_pack(locked, today=timezone.localdate(now))
     return locked
 
 
@@ -135,3 +142,33 @@ def action_update(*, action: FollowUpAction, status: str, note: str = "", by) ->
         action.note = note.strip()
     action.save(update_fields=["status", "note", "updated_at"])
     return action
+
+
+def user_may_assess(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_reviewer)
+
+
+@transaction.atomic
+def assessment_record(*, meeting: Meeting, commitment, verdict: str, rationale: str, by, now=None) -> Assessment:
+    """A reviewer's independent verdict on a commitment for an SDD cycle; recording again revises it."""
+    if not user_may_assess(by):
+        raise PermissionDenied("Only reviewers record independent assessments.")
+    errors = {}
+    if meeting.series.kind != DialogueSeries.Kind.SDD:
+        errors["meeting"] = "Independent assessments are made for a Security and Defence Dialogue."
+    elif meeting.status != Meeting.Status.PLANNED:
+        errors["meeting"] = "This Dialogue is no longer planned: its pack is final."
+    if commitment.paragraph.partnership_id != meeting.series.partnership_id:
+        errors["commitment"] = "The commitment is not part of this partnership."
+    if verdict not in Verdict.values:
+        errors["verdict"] = "Choose a verdict."
+    if not (rationale or "").strip():
+        errors["rationale"] = "Give the reasons for the verdict."
+    if errors:
+        raise ValidationError(errors)
+    assessment, _ = Assessment.objects.update_or_create(
+        meeting=meeting, commitment=commitment,
+        defaults={"verdict": verdict, "rationale": rationale.strip(), "assessed_by": by,
+                  "assessed_at": now or timezone.now()},
+    )
+    return assessment

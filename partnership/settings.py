@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "commitments",
     "dialogues",
     "reports",
+    "returns",
 ]
 
 # Hashed static names need `collectstatic`, which the production image runs; tests and `make run` serve sources.
@@ -114,6 +115,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Uploads (spreadsheet returns) are small; anything bigger is refused with a message.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
 # Sessions: a working day of idleness ends the session; the cookie never outlives the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60)

@@ -43,6 +43,7 @@ urlpatterns = [
     path("my-work/", commitment_views.my_work, name="my_work"),
     path("dialogues/", include("dialogues.urls")),
     path("reports/", include("reports.urls")),
+    path("returns/", include("returns.urls")),
     path("calendar/<str:token>.ics", dialogue_views.calendar_feed, name="calendar_feed"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

@@ -70,3 +70,13 @@ def get(mapping, key):
 @register.simple_tag
 def status_label(value: str) -> str:
     return Status(value).label
+
+
+@register.filter
+def isodate(value):
+    """An ISO date or date-time string (as stored in frozen packs) back to a date for the |date filter."""
+    from datetime import date, datetime
+
+    if not value:
+        return None
+    return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)

@@ -1,0 +1,117 @@
+"""Checking and applying a return: every row goes through commitments.services.commitment_update_status.
+
+The check runs the rows in a transaction that is always rolled back, so the preview shows exactly what applying
+would do; applying runs them again for real and keeps them only if every row succeeds."""
+
+from collections import Counter
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from commitments.models import Commitment, StatusUpdate
+from commitments.services import Evidence, StaleVersion, commitment_update_status
+from commitments.status import Status
+from returns.models import Return
+from returns.spreadsheet import ReturnRow
+
+FIELD_NAMES = {"status": "New status", "note": "Note", "as_of": "True as of", "marking": "Marking",
+               "evidence": "Evidence", "side": "Side", "corrects": "Corrects"}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _describe_conflict(commitment, version: int) -> str:
+    changes = (
+        StatusUpdate.objects.filter(commitment=commitment, version_after__gt=version)
+        .select_related("side__party", "created_by").order_by("created_at")
+    )
+    told = "; ".join(
+        f"{u.side.party.code} set to “{Status(u.status).label.lower()}” by {u.created_by or 'the system'} on "
+        f"{timezone.localtime(u.created_at):%d %b %Y %H:%M}"
+        for u in changes
+    )
+    return f"Changed since this return was downloaded (version {version}, now {commitment.version}): {told}."
+
+
+def _run(rows: list[ReturnRow], *, organisation, partnership, by, now) -> list[ReturnRow]:
+    seen, applied = {}, Counter()
+    for row in rows:
+        row.error = row.conflict = ""
+        key = (row.commitment_id, row.side)
+        commitment = (
+            Commitment.objects.filter(pk=row.commitment_id, paragraph__partnership=partnership).select_related("paragraph").first()
+            if row.commitment_id else None
+        )
+        side = commitment.sides.filter(party__code=row.side).prefetch_related("owners").first() if commitment else None
+        if row.commitment_id is None:
+            row.error = "The Commitment id is missing or not a number: keep the column as downloaded."
+        elif commitment is None:
+            row.error = f"There is no commitment {row.commitment_id} in this partnership."
+        elif key in seen:
+            row.error = f"Repeats row {seen[key]} (the same commitment and side)."
+        elif side is None:
+            row.error = f"{commitment.reference} does not bind the “{row.side}” side."
+        elif not any(o.organisation_id == organisation.pk for o in side.owners.all()):
+            row.error = f"Refused: {organisation.short_name} does not own the {row.side} side of {commitment.reference}."
+        elif row.version is None:
+            row.error = "The Version is missing or not a number: keep the column as downloaded."
+        elif row.status.startswith("invalid:"):
+            row.error = f"“{row.status[8:]}” is not a status: choose one from the list."
+        elif row.as_of is None:
+            row.error = "Give the date the status is true as of."
+        elif row.as_of.startswith("invalid:"):
+            row.error = f"“{row.as_of[8:]}” is not a date: write it as 2026-11-20."
+        seen.setdefault(key, row.row)
+        if row.error:
+            continue
+        evidence = [Evidence(row.evidence_title, row.evidence_url)] if (row.evidence_title or row.evidence_url) else []
+        try:
+            commitment_update_status(
+                commitment=commitment, party_code=row.side, status=row.status, note=row.note,
+                as_of=date.fromisoformat(row.as_of), marking=row.marking, evidence=evidence, by=by,
+                expected_version=row.version + applied[commitment.pk], now=now,
+            )
+            applied[commitment.pk] += 1
+        except StaleVersion:
+            commitment.refresh_from_db()
+            row.conflict = _describe_conflict(commitment, row.version)
+        except ValidationError as error:
+            row.error = " ".join(f"{FIELD_NAMES.get(f, f)}: {' '.join(m)}" for f, m in error.message_dict.items())
+        except PermissionDenied as error:
+            row.error = str(error)
+    return rows
+
+
+def return_check(rows: list[ReturnRow], *, organisation, partnership, by, now=None) -> list[ReturnRow]:
+    """What applying would do, row by row; changes nothing."""
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            _run(rows, organisation=organisation, partnership=partnership, by=by, now=now)
+            raise _Rollback
+    except _Rollback:
+        pass
+    return rows
+
+
+def return_apply(record: Return, *, by, now=None) -> tuple[bool, list[ReturnRow]]:
+    """Apply every row as a normal update, or none: a row that fails now (say, a colleague updated meanwhile)
+    rolls all of them back and is shown."""
+    if record.state != Return.State.PREVIEWED:
+        raise ValidationError("This return has already been applied or discarded.")
+    now = now or timezone.now()
+    rows = [ReturnRow(**r) for r in record.rows]
+    try:
+        with transaction.atomic():
+            _run(rows, organisation=record.organisation, partnership=record.partnership, by=by, now=now)
+            if any(r.error or r.conflict for r in rows):
+                raise _Rollback
+            Return.objects.filter(pk=record.pk).update(state=Return.State.APPLIED, applied_at=now, applied_count=len(rows))
+    except _Rollback:
+        Return.objects.filter(pk=record.pk).update(rows=[r.as_dict() for r in rows])
+        return False, rows
+    return True, rows

@@ -1,0 +1,135 @@
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from commitments.models import Ownership
+from dialogues.models import DialogueSeries, Meeting
+from partnership.models import Organisation, Partnership
+from returns.models import Return
+from returns.services import return_apply, return_check
+from returns.spreadsheet import MAX_BYTES, ReturnFileError, build_workbook, read_workbook
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Your filled-in return (.xlsx)")
+
+
+def _partnership() -> Partnership:
+    return Partnership.objects.order_by("adopted_on", "slug").first()
+
+
+def _is_official(user) -> bool:
+    return bool(user.is_official and user.organisation_id)
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (_is_official(user) or user.is_administrator):
+        raise PermissionDenied("Returns are for officials (and administrators, who follow them).")
+    partnership = _partnership()
+    context = {"partnership": partnership, "form": UploadForm()}
+    if _is_official(user):
+        context["own_returns"] = Return.objects.filter(organisation=user.organisation_id).select_related("uploaded_by")[:20]
+    if user.is_administrator:
+        context.update(_board(partnership))
+    return render(request, "returns/index.html", context)
+
+
+def _board(partnership) -> dict:
+    """Who has and has not returned since the last Security and Defence Dialogue, before the next one."""
+    today = timezone.localdate()
+    sdd = Meeting.objects.filter(series__partnership=partnership, series__kind=DialogueSeries.Kind.SDD)
+    last = sdd.filter(status=Meeting.Status.HELD).order_by("-date").first()
+    upcoming = sdd.filter(status=Meeting.Status.PLANNED, date__gte=today).order_by("date").first()
+    since = last.date if last else partnership.adopted_on
+    owners = Organisation.objects.filter(
+        pk__in=Ownership.objects.filter(side__commitment__paragraph__partnership=partnership).values("organisation")
+    ).select_related("party").annotate(
+        last_return=Max("returns__applied_at", filter=Q(returns__state=Return.State.APPLIED, returns__partnership=partnership))
+    ).order_by("party__code", "short_name")
+    rows = [(org, org.last_return, bool(org.last_return and timezone.localdate(org.last_return) > since)) for org in owners]
+    return {"board": rows, "since": since, "upcoming": upcoming, "returned": sum(1 for _, _, r in rows if r)}
+
+
+def download(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation.objects.select_related("party"), slug=slug)
+    user = request.user
+    if not (user.is_administrator or (_is_official(user) and user.organisation_id == organisation.pk)):
+        raise PermissionDenied("You may download the return of your own organisation only.")
+    data = build_workbook(organisation, _partnership(), produced_by=user.get_full_name() or user.username)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="return-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"'
+    return response
+
+
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not _is_official(user):
+        raise PermissionDenied("Only officials upload their organisation's return.")
+    form = UploadForm(request.POST, request.FILES)
+    partnership = _partnership()
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > MAX_BYTES:
+                raise ReturnFileError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; a return is much smaller.")
+            rows = read_workbook(upload.read())
+            if not rows:
+                raise ReturnFileError("No row has a New status: fill in the rows that changed, then upload again.")
+        except ReturnFileError as error:
+            form.add_error("file", str(error))
+        else:
+            checked = return_check(rows, organisation=user.organisation, partnership=partnership, by=user)
+            record = Return.objects.create(
+                partnership=partnership, organisation=user.organisation, uploaded_by=user, uploaded_at=timezone.now(),
+                filename=upload.name[:255], rows=[r.as_dict() for r in checked],
+            )
+            return redirect(record)
+    own = Return.objects.filter(organisation=user.organisation_id).select_related("uploaded_by")[:20]
+    return render(request, "returns/index.html", {"partnership": partnership, "form": form, "own_returns": own}, status=400)
+
+
+def _visible_return(request, pk) -> Return:
+    record = get_object_or_404(Return.objects.select_related("organisation", "uploaded_by"), pk=pk)
+    user = request.user
+    if not (user.is_administrator or (_is_official(user) and user.organisation_id == record.organisation_id)):
+        raise PermissionDenied("This return belongs to another organisation.")
+    return record
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _visible_return(request, pk)
+    return render(request, "returns/detail.html", {"record": record, "may_apply": _is_official(request.user)
+                                                   and request.user.organisation_id == record.organisation_id})
+
+
+@require_POST
+def apply(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _visible_return(request, pk)
+    if not (_is_official(request.user) and request.user.organisation_id == record.organisation_id):
+        raise PermissionDenied("Only the organisation's officials apply its return.")
+    try:
+        done, rows = return_apply(record, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(record)
+    if done:
+        messages.success(request, f"{len(rows)} update{'s' if len(rows) != 1 else ''} recorded from the return.")
+    else:
+        messages.error(request, "Nothing was applied: some rows no longer pass (see below). Download a fresh return.")
+    return redirect(record)
+
+
+@require_POST
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _visible_return(request, pk)
+    if record.state == Return.State.PREVIEWED:
+        Return.objects.filter(pk=record.pk).update(state=Return.State.DISCARDED)
+        messages.success(request, "The return has been discarded; nothing was applied.")
+    return redirect("returns:index")

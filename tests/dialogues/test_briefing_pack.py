@@ -1,0 +1,193 @@
+"""The briefing pack: its contents for a known history, frozen when the meeting is held, reviews beside
+self-report, the PDF, and the viewer's rights in both formats."""
+
+import io
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from commitments.models import Commitment
+from commitments.services import commitment_update_status
+from commitments.status import Status
+from dialogues import services
+from dialogues.models import BriefingPack, DialogueSeries
+from dialogues.pack import build_pack
+from tests.conftest import make_user
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def at(day: date) -> datetime:
+    return datetime.combine(day, time(10), tzinfo=BRUSSELS)
+
+
+def record(commitment, user, side, status, day, note="noted", marking="OFFICIAL"):
+    commitment.refresh_from_db()
+    return commitment_update_status(commitment=commitment, party_code=side, status=status, note=note, as_of=day,
+                                    marking=marking, by=user, expected_version=commitment.version, now=at(day))
+
+
+@pytest.fixture
+def cycle(partnership, reviewer, eu_official, uk_official):
+    """An SDD held on 20 May 2026 with guidance and an action; the next one planned for 20 May 2027, with two
+    updates recorded in between (one OFFICIAL-SENSITIVE)."""
+    sdd = DialogueSeries.objects.get(slug="security-and-defence-dialogue")
+    first = services.meeting_create(series=sdd, date=date(2026, 5, 20), place="Brussels", status="held", by=reviewer,
+                                    now=at(date(2026, 5, 20)))
+    guidance = services.guidance_add(meeting=first, text="Agree dates for every standing exchange.", by=reviewer)
+    services.action_add(meeting=first, title="Propose dates", owner=uk_official.organisation, due_on=date(2026, 9, 1),
+                        guidance=guidance, by=reviewer)
+    a, b = Commitment.objects.get(ref="14.1"), Commitment.objects.get(ref="19.1")
+    record(a, eu_official, "EU", Status.ON_TRACK, date(2026, 7, 1), note="First exchange held.")
+    record(a, uk_official, "UK", Status.AT_RISK, date(2026, 8, 1), note="Ministers disagree on the venue.",
+           marking="OFFICIAL-SENSITIVE")
+    nxt = services.meeting_create(series=sdd, date=date(2027, 5, 20), place="London", by=reviewer, now=at(date(2026, 9, 1)))
+    return {"first": first, "next": nxt, "a": a, "b": b}
+
+
+def find(pack, ref):
+    return next(c for area in pack["areas"] for c in area["commitments"] if c["ref"] == ref)
+
+
+def test_the_pack_summarises_what_moved_since_the_last_meeting(cycle):
+    pack = build_pack(cycle["next"], today=date(2026, 10, 1))
+    assert pack["since"] == "2026-05-20" and pack["previous"]["date"] == "2026-05-20"
+    assert pack["summary"]["commitments"] == Commitment.objects.count()  # the SDD reviews everything
+    assert pack["summary"]["updates_since"] == 2
+    assert pack["summary"]["moved"] == 1  # 14.1, on both sides
+    assert pack["summary"]["troubled"] == 1
+    entry = find(pack, "14.1")
+    sides = {s["code"]: s for s in entry["sides"]}
+    assert (sides["EU"]["before"], sides["EU"]["status"]) == (Status.NOT_ASSESSED, Status.ON_TRACK)
+    assert (sides["UK"]["before"], sides["UK"]["status"]) == (Status.NOT_ASSESSED, Status.AT_RISK)
+    assert [u["note"] for u in entry["updates"]] == ["First exchange held.", "Ministers disagree on the venue."]
+    assert find(pack, "19.1")["late"] is True
+    assert pack["marking"] == "OFFICIAL-SENSITIVE"
+
+
+def test_the_pack_follows_up_the_previous_meetings_guidance_and_actions(cycle):
+    pack = build_pack(cycle["next"], today=date(2026, 10, 1))
+    assert pack["follow_up"]["guidance"] == ["Agree dates for every standing exchange."]
+    (action,) = pack["follow_up"]["actions"]
+    assert (action["title"], action["owner"], action["overdue"]) == ("Propose dates", "FCDO", True)
+    assert pack["proposed"]  # planned: the tracker proposes an agenda
+    assert any(p["commitment"] == cycle["b"].pk for p in pack["proposed"])
+
+
+def test_holding_the_meeting_freezes_the_pack_and_later_updates_do_not_change_it(cycle, reviewer, eu_official):
+    meeting = cycle["next"]
+    services.meeting_update(meeting=meeting, expected_version=meeting.version, date=date(2026, 10, 5), status="held",
+                            by=reviewer, now=at(date(2026, 10, 5)))
+    frozen = BriefingPack.objects.get(meeting=meeting)
+    before = frozen.data
+    record(cycle["b"], make_user("crc", organisation="eeas-crc", is_official=True), "EU", Status.IN_PROGRESS,
+           date(2026, 10, 20))
+    services.meeting_update(meeting=meeting, expected_version=meeting.version + 1, place="Paris", by=reviewer,
+                            now=at(date(2026, 10, 21)))
+    frozen.refresh_from_db()
+    assert frozen.data == before
+    assert find(frozen.data, "19.1")["sides"][0]["status"] == Status.NOT_ASSESSED
+
+
+def test_the_frozen_pack_and_today_are_shown_side_by_side(client, cycle, reviewer, analyst):
+    meeting = cycle["next"]
+    services.meeting_update(meeting=meeting, expected_version=meeting.version, date=date(2026, 10, 5), status="held",
+                            by=reviewer, now=at(date(2026, 10, 5)))
+    record(cycle["b"], make_user("crc", organisation="eeas-crc", is_official=True), "EU", Status.IN_PROGRESS, date(2026, 10, 20))
+    client.force_login(analyst)
+    page = client.get(reverse("dialogues:pack", args=[meeting.pk])).content.decode()
+    assert "Frozen when the meeting was marked held" in page
+    compare = client.get(reverse("dialogues:pack_compare", args=[meeting.pk]))
+    changed = {(c["commitment"]["ref"], c["code"]) for c in compare.context["changes"]}
+    assert ("19.1", "EU") in changed
+    assert "<mark>" in compare.content.decode()
+
+
+def test_reviews_sit_beside_self_report_and_disagreements_show(client, cycle, reviewer, analyst):
+    meeting, a, b = cycle["next"], cycle["a"], cycle["b"]
+    services.assessment_record(meeting=meeting, commitment=a, verdict="on_track", rationale="Exchanges are happening.", by=reviewer)
+    services.assessment_record(meeting=meeting, commitment=b, verdict="insufficient_evidence", rationale="No reports.", by=reviewer)
+    pack = build_pack(meeting, today=date(2026, 10, 1))
+    assert find(pack, "14.1")["review"]["verdict"] == "on_track"
+    assert find(pack, "14.1")["review_disagrees"] is True  # self-reported at risk on the UK side
+    assert find(pack, "19.1")["review_disagrees"] is False
+    assert (pack["summary"]["reviews"], pack["summary"]["review_disagrees"]) == (2, 1)
+    client.force_login(analyst)
+    dashboard = client.get(reverse("dashboards:overview")).content.decode()
+    assert "disagree with the officials" in dashboard or "disagrees with the officials" in dashboard
+    assert a.title in dashboard
+
+
+def test_only_reviewers_assess_and_only_for_a_planned_sdd(cycle, reviewer, analyst, administrator):
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    for user in (analyst, administrator):
+        with pytest.raises(PermissionDenied):
+            services.assessment_record(meeting=cycle["next"], commitment=cycle["a"], verdict="on_track", rationale="x", by=user)
+    with pytest.raises(ValidationError) as error:
+        services.assessment_record(meeting=cycle["first"], commitment=cycle["a"], verdict="on_track", rationale="x", by=reviewer)
+    assert "no longer planned" in str(error.value)
+    with pytest.raises(ValidationError) as error:
+        services.assessment_record(meeting=cycle["next"], commitment=cycle["a"], verdict="on_track", rationale=" ", by=reviewer)
+    assert "rationale" in error.value.message_dict
+
+
+def test_a_reviewer_records_an_assessment_in_the_browser_form(client, cycle, reviewer, analyst):
+    url = reverse("dialogues:assess", args=[cycle["next"].pk, cycle["a"].pk])
+    client.force_login(analyst)
+    assert client.get(url).status_code == 403
+    client.force_login(reviewer)
+    assert client.post(url, {"verdict": "off_track", "rationale": ""}).status_code == 200  # rationale required
+    response = client.post(url, {"verdict": "off_track", "rationale": "The venue dispute blocks it."})
+    assert response.status_code == 302
+    assert cycle["next"].assessments.get().verdict == "off_track"
+
+
+@pytest.mark.parametrize(("persona", "sees"), [("analyst", False), ("reviewer", True), ("uk_official", True), ("eu_official", True)])
+def test_sensitive_notes_follow_the_viewer_in_the_html_and_the_pdf(client, request, cycle, persona, sees):
+    client.force_login(request.getfixturevalue(persona))
+    meeting = cycle["next"]
+    html = client.get(reverse("dialogues:pack", args=[meeting.pk])).content.decode()
+    assert ("Ministers disagree on the venue." in html) is sees
+    assert ("Note withheld: OFFICIAL-SENSITIVE" in html) is not sees
+    assert "OFFICIAL-SENSITIVE" in html  # the pack's own marking
+    response = client.get(reverse("dialogues:pack_pdf", args=[meeting.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert ("Ministers disagree" in text) is sees
+    assert "OFFICIAL-SENSITIVE" in text
+    assert "commitments reviewed" in text and "overdue or stale" in text
+
+
+def test_the_pack_is_for_those_who_may_see_the_meeting(client, cycle, outsider):
+    other = make_user("eda-official", organisation="eda", is_official=True)
+    for user, code in ((other, 403), (outsider, 403)):
+        client.force_login(user)
+        assert client.get(reverse("dialogues:pack", args=[cycle["next"].pk])).status_code == code
+        assert client.get(reverse("dialogues:pack_pdf", args=[cycle["next"].pk])).status_code == code
+    client.logout()
+    assert client.get(reverse("dialogues:pack", args=[cycle["next"].pk])).status_code == 302
+
+
+def test_the_compare_page_needs_a_frozen_pack(client, cycle, analyst):
+    client.force_login(analyst)
+    assert client.get(reverse("dialogues:pack_compare", args=[cycle["next"].pk])).status_code == 404
+    assert client.get(reverse("dialogues:pack_compare", args=[cycle["first"].pk])).status_code == 200
+
+
+def test_the_pack_page_query_count_is_bounded(client, cycle, analyst, eu_official, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(analyst)
+    url = reverse("dialogues:pack", args=[cycle["next"].pk])
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for day in range(30):
+        record(cycle["a"], eu_official, "EU", [Status.IN_PROGRESS, Status.ON_TRACK][day % 2],
+               date(2026, 9, 1) + timedelta(days=day))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(url)
