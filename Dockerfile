@@ -11,6 +11,7 @@ COPY commitments commitments
 COPY dialogues dialogues
 COPY reports reports
 COPY returns returns
+COPY audit audit
 RUN pip install --no-cache-dir .
 COPY . .
 RUN DEBUG=false SECRET_KEY=collectstatic-only STATIC_MANIFEST=true python manage.py collectstatic --no-input \

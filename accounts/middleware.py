@@ -42,3 +42,16 @@ class RoleRequiredMiddleware:
         if user.is_authenticated and not user.has_role and not request.path.startswith(self.OPEN_PREFIXES):
             raise PermissionDenied("Your account has no role in the tracker yet: ask an administrator to give you one.")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages for signed-in users are never kept by browsers or proxies (shared or back-button caches)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated or request.path.startswith(("/api/", "/calendar/")):
+            response["Cache-Control"] = "no-store, private"
+        return response

@@ -13,6 +13,7 @@ from commitments.access import user_may_update
 from commitments.cadence import DueState
 from commitments.models import Commitment, CommitmentSide, EvidenceLink, Marking, StatusUpdate
 from commitments.status import NEEDS_NOTE, Status, is_backwards, least_advanced
+from partnership.markings import refuse_classified
 
 
 class StaleVersion(Exception):
@@ -98,6 +99,10 @@ def commitment_update_status(
             errors["evidence"] = "Give each evidence link a title."
     if corrects is not None and corrects.side_id != side.pk:
         errors["corrects"] = "A correction must correct an update of the same side."
+    try:
+        refuse_classified(note=note, evidence=" ".join(f"{e.title} {e.url}" for e in evidence))
+    except ValidationError as classified:
+        errors.update({k: v[0] for k, v in classified.message_dict.items()})
     if errors:
         raise ValidationError(errors)
 

@@ -12,6 +12,7 @@ from dialogues.access import user_may_manage_meetings, user_may_update_action
 from commitments.status import Verdict
 from dialogues.models import AgendaItem, Assessment, DialogueSeries, FollowUpAction, Guidance, Meeting
 from dialogues.pack import freeze_pack
+from partnership.markings import refuse_classified
 
 
 def series_reschedule(series: DialogueSeries) -> None:
@@ -46,6 +47,7 @@ def meeting_create(*, series: DialogueSeries, date: date, place: str, status: st
                    by, illustrative: bool = False, now=None) -> Meeting:
     _require_manager(by)
     _validate(series=series, meeting_date=date, status=status, prepares=prepares, today=timezone.localdate(now))
+    refuse_classified(place=place, outcome=outcome)
     meeting = Meeting.objects.create(
         series=series, date=date, place=place, status=status, prepares=prepares, outcome=outcome, marking=marking,
         created_by=by, illustrative=illustrative,
@@ -67,6 +69,7 @@ def meeting_update(*, meeting: Meeting, expected_version: int, by, now=None, par
     allowed = {"date", "place", "status", "prepares", "outcome", "marking"}
     if unknown := set(fields) - allowed:
         raise TypeError(f"meeting_update() got unexpected fields {sorted(unknown)}")
+    refuse_classified(**{k: v for k, v in fields.items() if k in {"place", "outcome"}})
     for name, value in fields.items():
         setattr(locked, name, value)
     _validate(series=locked.series, meeting_date=locked.date, status=locked.status, prepares=locked.prepares,
@@ -108,6 +111,7 @@ def guidance_add(*, meeting: Meeting, text: str, by) -> Guidance:
     _require_manager(by)
     if not text.strip():
         raise ValidationError({"text": "Write the guidance given."})
+    refuse_classified(text=text)
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError({"text": "Guidance is recorded once the meeting has been held."})
     position = (meeting.guidance.aggregate(last=Max("position"))["last"] or 0) + 1
@@ -126,6 +130,7 @@ def action_add(*, meeting: Meeting, title: str, owner, due_on: date, guidance: G
         errors["due_on"] = "The due date cannot be before the meeting."
     if errors:
         raise ValidationError(errors)
+    refuse_classified(title=title)
     return FollowUpAction.objects.create(meeting=meeting, guidance=guidance, title=title.strip(), owner=owner, due_on=due_on)
 
 
@@ -137,6 +142,7 @@ def action_update(*, action: FollowUpAction, status: str, note: str = "", by) ->
         raise ValidationError({"status": "Choose a status."})
     if status == FollowUpAction.Status.DROPPED and not note.strip():
         raise ValidationError({"note": "Explain why the action is dropped."})
+    refuse_classified(note=note)
     action.status = status
     if note.strip():
         action.note = note.strip()
@@ -164,6 +170,10 @@ def assessment_record(*, meeting: Meeting, commitment, verdict: str, rationale: 
         errors["verdict"] = "Choose a verdict."
     if not (rationale or "").strip():
         errors["rationale"] = "Give the reasons for the verdict."
+    try:
+        refuse_classified(rationale=rationale)
+    except ValidationError as classified:
+        errors.update({k: v[0] for k, v in classified.message_dict.items()})
     if errors:
         raise ValidationError(errors)
     assessment, _ = Assessment.objects.update_or_create(

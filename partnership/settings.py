@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "dialogues",
     "reports",
     "returns",
+    "audit",
 ]
 
 # Hashed static names need `collectstatic`, which the production image runs; tests and `make run` serve sources.
@@ -54,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.AbsoluteSessionLifetimeMiddleware",
     "accounts.middleware.RoleRequiredMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    "audit.log.AuditMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -145,6 +148,10 @@ SECURE_SSL = env_bool("SECURE_SSL", default=not DEBUG)
 SECURE_SSL_REDIRECT = SECURE_SSL
 SESSION_COOKIE_SECURE = SECURE_SSL
 CSRF_COOKIE_SECURE = SECURE_SSL
+if SECURE_SSL:
+    # __Host- cookies are refused by browsers unless secure, host-only and for the whole site.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if SECURE_SSL else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
 SECURE_HSTS_PRELOAD = SECURE_SSL
@@ -262,8 +269,12 @@ SITE_NAME = "EU–UK Partnership Tracker"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "partnership.logs.JsonFormatter"},
+    },
+    # Structured (one JSON object a line) in production, for the log collector; plain text on a developer's machine.
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": env_str("LOG_FORMAT", "plain" if DEBUG else "json")}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -77,7 +77,7 @@ def build_workbook(organisation, partnership, *, produced_by: str) -> bytes:
         sheet.append([label, value])
         sheet.cell(sheet.max_row, 1).font = bold
     sheet.append([])
-    header_row = sheet.max_row + 1
+    header_row = len(intro) + 2  # openpyxl does not count an empty appended row in max_row
     sheet.append([name for name, _ in COLUMNS])
     editable_fill = PatternFill("solid", fgColor="FFF5D6")
     for index, (name, width) in enumerate(COLUMNS, start=1):
@@ -133,6 +133,15 @@ def _as_of(value) -> str | None:
 
 def read_workbook(data: bytes) -> list[ReturnRow]:
     """The rows that carry a new status, with their spreadsheet row numbers. Raises ReturnFileError."""
+    try:
+        return _read(data)
+    except ReturnFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a read-only workbook parses its sheets only as rows are read
+        raise ReturnFileError(f"The workbook cannot be read ({exc.__class__.__name__}); save it again as .xlsx.") from None
+
+
+def _read(data: bytes) -> list[ReturnRow]:
     if not data:
         raise ReturnFileError("The file is empty.")
     if len(data) > MAX_BYTES:

@@ -1,0 +1,184 @@
+"""Hardening: the deploy check, headers on every page, cookies, markings above OFFICIAL-SENSITIVE, the audit log."""
+
+import os
+import secrets
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import ProgrammingError, transaction
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from commitments.models import Commitment
+from dialogues import services as dialogue_services
+from dialogues.models import DialogueSeries
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_deploy_check_passes_with_production_settings():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECURE_SSL", "STATIC_MANIFEST", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="tracker.example.org")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=django_settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def every_page(partnership, reviewer):
+    commitment = Commitment.objects.get(ref="14.1")
+    sdd = DialogueSeries.objects.get(slug="security-and-defence-dialogue")
+    meeting = dialogue_services.meeting_create(series=sdd, date=date(2027, 5, 20), place="London", by=reviewer)
+    return [
+        "/dashboard/", "/dashboard/areas/", "/dashboard/owners/", "/partnerships/",
+        f"/partnerships/{partnership.slug}/", "/commitments/", f"/commitments/{commitment.pk}/",
+        "/dialogues/", f"/dialogues/series/{sdd.pk}/", f"/dialogues/meetings/{meeting.pk}/",
+        f"/dialogues/meetings/{meeting.pk}/pack/", f"/dialogues/meetings/{meeting.pk}/edit/",
+        f"/dialogues/series/{sdd.pk}/meetings/new/", f"/dialogues/meetings/{meeting.pk}/assess/{commitment.pk}/",
+        "/dialogues/notifications/", "/dialogues/calendar/", "/reports/", "/reports/history/",
+        "/accounts/tokens/", "/accounts/password/", "/api/", "/api/commitments/", "/api/docs/", "/admin/",
+        "/admin/audit/auditentry/",
+    ]
+
+
+def test_every_page_carries_the_security_headers(client, partnership, reviewer, administrator, settings):
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    reviewer.is_administrator = reviewer.is_staff = reviewer.is_superuser = True
+    reviewer.save()
+    client.force_login(reviewer)
+    for url in every_page(partnership, reviewer):
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, url
+        csp = response["Content-Security-Policy"]
+        script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+        assert "'self'" in script_src and "'unsafe-inline'" not in script_src, url
+        assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp, url
+        assert response["Strict-Transport-Security"].startswith("max-age=31536000"), url
+        assert response["Referrer-Policy"] == "same-origin", url
+        assert response["X-Content-Type-Options"] == "nosniff", url
+        assert response["X-Frame-Options"] == "DENY", url
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
+        assert "no-store" in response["Cache-Control"], url
+
+
+def test_inline_scripts_carry_the_csp_nonce(client, partnership, analyst):
+    client.force_login(analyst)
+    response = client.get(reverse("dashboards:overview"))
+    html = response.content.decode()
+    nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0] if "'nonce-" in response["Content-Security-Policy"] else None
+    for chunk in html.split("<script")[1:]:
+        tag = chunk.split(">")[0]
+        assert "src=" in tag or (nonce and f'nonce="{nonce}"' in tag), tag
+
+
+def test_session_and_csrf_cookies_are_host_only_secure_cookies(client, partnership, analyst, settings):
+    settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME = "__Host-sessionid", "__Host-csrftoken"
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
+    client.get(reverse("login"), secure=True)
+    response = client.post(reverse("login"), {"username": analyst.username, "password": "correct-horse-battery"}, secure=True)
+    cookie = response.cookies["__Host-sessionid"]
+    assert cookie["secure"] and cookie["httponly"] and cookie["path"] == "/" and not cookie["domain"]
+    assert cookie["samesite"] == "Lax"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Briefing marked SECRET attached.", "RESTREINT UE/EU RESTRICTED annex", "see the CONFIDENTIEL UE note",
+     "TOP SECRET", "NATO CONFIDENTIAL summary", "UK SECRET report"],
+)
+def test_text_carrying_a_higher_classification_is_refused(client, partnership, eu_official, text):
+    client.force_login(eu_official)
+    commitment = Commitment.objects.get(ref="14.1")
+    data = {"status": "on_track", "note": text, "as_of": date.today().isoformat(), "marking": "OFFICIAL",
+            "version": commitment.version, "corrects": "",
+            **{f"evidence_{f}_{n}": "" for f in ("title", "url") for n in (1, 2, 3)}}
+    response = client.post(reverse("commitments:update", args=[commitment.pk, "EU"]), data)
+    assert response.status_code == 200
+    assert "is a classification above OFFICIAL-SENSITIVE" in response.content.decode()
+    assert not commitment.updates.exists()
+
+
+def test_ordinary_words_that_contain_a_marking_are_accepted(client, partnership, eu_official):
+    client.force_login(eu_official)
+    commitment = Commitment.objects.get(ref="14.1")
+    data = {"status": "on_track", "note": "Met the EEAS Deputy Secretary General; restricted list agreed.",
+            "as_of": date.today().isoformat(), "marking": "OFFICIAL-SENSITIVE", "version": commitment.version,
+            "corrects": "", **{f"evidence_{f}_{n}": "" for f in ("title", "url") for n in (1, 2, 3)}}
+    assert client.post(reverse("commitments:update", args=[commitment.pk, "EU"]), data).status_code == 302
+
+
+def test_markings_are_refused_in_meetings_and_over_the_api_too(partnership, reviewer):
+    from django.core.exceptions import ValidationError
+
+    sdd = DialogueSeries.objects.get(slug="security-and-defence-dialogue")
+    with pytest.raises(ValidationError) as error:
+        dialogue_services.meeting_create(series=sdd, date=date(2027, 1, 5), place="London", outcome="SECRET UE matters",
+                                         by=reviewer)
+    assert "outcome" in error.value.message_dict
+
+
+def test_every_write_is_in_the_audit_log_with_who_what_why_and_from_where(client, partnership, eu_official):
+    client.post(reverse("login"), {"username": eu_official.username, "password": "wrong"}, REMOTE_ADDR="10.1.2.3")
+    client.post(reverse("login"), {"username": eu_official.username, "password": "correct-horse-battery"},
+                REMOTE_ADDR="10.1.2.3")
+    commitment = Commitment.objects.get(ref="14.1")
+    data = {"status": "at_risk", "note": "The venue is disputed.", "as_of": date.today().isoformat(),
+            "marking": "OFFICIAL", "version": commitment.version, "corrects": "",
+            **{f"evidence_{f}_{n}": "" for f in ("title", "url") for n in (1, 2, 3)}}
+    client.post(reverse("commitments:update", args=[commitment.pk, "EU"]), data, REMOTE_ADDR="10.1.2.3",
+                HTTP_USER_AGENT="Test browser")
+    actions = list(AuditEntry.objects.order_by("at", "pk").values_list("action", "username"))
+    assert actions == [("sign-in failed", eu_official.username), ("signed in", eu_official.username),
+                       ("commitments:update", eu_official.username)]
+    entry = AuditEntry.objects.get(action="commitments:update")
+    assert (entry.ip_address, entry.user_agent, entry.status_code) == ("10.1.2.3", "Test browser", 302)
+    assert entry.reason == "The venue is disputed."
+    assert entry.object_ref == f"pk={commitment.pk}, side=EU"
+    assert entry.details["status"] == "at_risk" and "csrfmiddlewaretoken" not in entry.details
+
+
+def test_refused_writes_and_reads_are_not_logged_as_writes(client, partnership, analyst):
+    client.force_login(analyst)
+    commitment = Commitment.objects.get(ref="14.1")
+    client.get(commitment.get_absolute_url())
+    client.post(reverse("commitments:update", args=[commitment.pk, "EU"]), {"status": "on_track"})
+    assert not AuditEntry.objects.exclude(action__startswith="sign").exists()
+
+
+def test_passwords_never_reach_the_audit_log(client, partnership, analyst):
+    client.force_login(analyst)
+    client.post(reverse("password_change"), {"old_password": "correct-horse-battery",
+                                             "new_password1": "a-much-longer-passphrase-2026",
+                                             "new_password2": "a-much-longer-passphrase-2026"})
+    entry = AuditEntry.objects.get(action="password_change")
+    assert set(entry.details.values()) == {"[withheld]"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_refuses_to_change_or_delete_audit_entries(partnership, analyst):
+    from django.utils import timezone
+
+    entry = AuditEntry.objects.create(at=timezone.now(), user=analyst, username=analyst.username, action="test")
+    for attempt in (lambda: AuditEntry.objects.filter(pk=entry.pk).update(action="edited"),
+                    lambda: AuditEntry.objects.filter(pk=entry.pk).delete()):
+        with pytest.raises(ProgrammingError, match="append-only"):
+            with transaction.atomic():
+                attempt()
+    assert AuditEntry.objects.get(pk=entry.pk).action == "test"
+
+
+def test_administrators_read_and_export_the_audit_log_and_nobody_else_does(client, partnership, administrator, reviewer, eu_official):
+    client.force_login(eu_official)
+    client.post(reverse("dialogues:calendar"))
+    client.force_login(administrator)
+    assert client.get("/admin/audit/auditentry/").status_code == 200
+    response = client.get("/admin/audit/auditentry/export.csv")
+    body = b"".join(response.streaming_content).decode()
+    assert "dialogues:calendar" in body and eu_official.username in body
+    client.force_login(reviewer)
+    assert client.get("/admin/audit/auditentry/export.csv").status_code == 302  # not staff: to the admin sign-in
