@@ -14,12 +14,16 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 RUN_ENV := DEBUG=true
 
-.PHONY: help install run test e2e check lint clean
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker_bench
+
+.PHONY: help install run test bench load check clean
 
 help:
 	@echo "make run     - install, migrate, seed the Partnership and demo data, serve on http://127.0.0.1:8000"
 	@echo "make test    - the whole suite against PostgreSQL and Redis (127.0.0.1)"
 	@echo "make install - the virtual environment in $(VENV)"
+	@echo "make bench   - the benchmark (scratch PostgreSQL database tracker_bench); results in bench-results/"
+	@echo "make load    - a load test of signed-in users against gunicorn (after make bench)"
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "No Python 3.12 or newer found: set PYTHON=/path/to/python3.12" >&2; exit 1; fi
@@ -44,6 +48,26 @@ test: install
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python tests/require_services.py
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECRET_KEY=test-only-not-secret DEBUG=false SECURE_SSL=false STATIC_MANIFEST=false \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark: a scratch database, ten years of history at 1x and 10x; prints a table, writes bench-results/.
+bench: install
+	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python tests/require_services.py
+	dropdb --if-exists --maintenance-db=$(BENCH_DATABASE_URL:%/tracker_bench=%/postgres) tracker_bench
+	createdb --maintenance-db=$(BENCH_DATABASE_URL:%/tracker_bench=%/postgres) tracker_bench
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-secret DEBUG=false SECURE_SSL=false STATIC_MANIFEST=false \
+	LOG_LEVEL=WARNING $(BIN)/python manage.py migrate --no-input -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-secret DEBUG=false SECURE_SSL=false STATIC_MANIFEST=false \
+	LOG_LEVEL=WARNING $(BIN)/python -m bench.run
+
+# A load test after `make bench` (it reuses its database): 30 seconds of 20 signed-in users against gunicorn.
+load: install
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	@DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-secret DEBUG=false SECURE_SSL=false STATIC_MANIFEST=false \
+	ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING $(BIN)/gunicorn partnership.wsgi --bind 127.0.0.1:8765 --workers 2 \
+	--log-level warning & server=$$!; sleep 4; \
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-secret $(BIN)/locust -f bench/locustfile.py \
+	--headless --host http://127.0.0.1:8765 --users 20 --spawn-rate 5 --run-time 30s --only-summary \
+	--csv bench-results/load --exit-code-on-error 1; status=$$?; kill $$server; exit $$status
 
 check: install
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=tracker.example.org \

@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, F, Max, Q
 
 from commitments.cadence import URGENCY, DueState, add_months, most_urgent
@@ -72,7 +73,8 @@ def overview(partnership: Partnership, today: date, *, as_of: date | None = None
     for pk, commitment in commitments.items():
         (heat[commitment.paragraph.area_id] if commitment.paragraph.area_id else no_area)[overall[pk]] += 1
     recorded = StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership, created_at__lte=end_of(day))
-    latest = recorded.aggregate(latest=Max("created_at"), illustrative=Count("pk", filter=Q(illustrative=True)))
+    latest = {"latest": recorded.aggregate(latest=Max("created_at"))["latest"],
+              "illustrative": recorded.filter(illustrative=True).exists()}
     return {
         "day": day,
         "commitment_count": len(commitments),
@@ -89,9 +91,34 @@ def overview(partnership: Partnership, today: date, *, as_of: date | None = None
     }
 
 
+GENERATION = "data-generation"
+
+
+def data_version(partnership: Partnership, today: date) -> str:
+    """A key that changes whenever the figures could: a new status update (the history is append-only), a side
+    added, another day, or a reload of the curated data (the seed command bumps the generation)."""
+    newest = StatusUpdate.objects.aggregate(newest=Max("pk"))["newest"]
+    return f"{partnership.pk}:{today:%Y%m%d}:{newest}:{CommitmentSide.objects.count()}:{cache.get(GENERATION, 0)}"
+
+
+def bump_generation() -> None:
+    try:
+        cache.incr(GENERATION)
+    except ValueError:
+        cache.set(GENERATION, 1, timeout=None)
+
+
 def progress_over_time(partnership: Partnership, today: date) -> list[tuple[date, Counter]]:
     """Every side's status at each month's end since adoption, as the tracker showed it then (see
-    commitments.history): updates count from when they were recorded; the latest as-of date wins."""
+    commitments.history): updates count from when they were recorded; the latest as-of date wins.
+
+    Rebuilding it reads the whole history, so it is cached. The history is append-only, so the newest update's id
+    (with the number of sides and the day) says exactly when it must be rebuilt."""
+    key = f"progress:{data_version(partnership, today)}"
+    return cache.get_or_set(key, lambda: _progress_over_time(partnership, today), timeout=24 * 60 * 60)
+
+
+def _progress_over_time(partnership: Partnership, today: date) -> list[tuple[date, Counter]]:
     side_ids = set(
         CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).values_list("pk", flat=True)
     )
@@ -128,6 +155,7 @@ def breakdown(partnership: Partnership, today: date, *, by: str, as_of: date | N
     """Rows by thematic area (`by="area"`) or by owning organisation (`by="owner"`), now or as of a day."""
     states = side_states(partnership, as_of, today=today)
     day = states[0].day if states else today
+    past = bool(states) and day < today
     rows: dict[str, Row] = {}
     updates = StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership, created_at__lte=end_of(day))
     if by == "area":
@@ -143,9 +171,13 @@ def breakdown(partnership: Partnership, today: date, *, by: str, as_of: date | N
                 org = owner.organisation
                 _count(rows.setdefault(org.slug, Row(key=org.slug, label=org.name, party=state.side.party.code)), state)
         grouped = updates.values(key=F("side__owners__organisation__slug"))
-    for entry in grouped.annotate(n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True))):
-        if row := rows.get(entry["key"] or ""):
-            row.updates, row.on_time = entry["n"], entry["on_time"]
+    if past:
+        # Back then: count the history recorded by that day. Now: the counters the status service keeps.
+        for row in rows.values():
+            row.updates = row.on_time = 0
+        for entry in grouped.annotate(n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True))):
+            if row := rows.get(entry["key"] or ""):
+                row.updates, row.on_time = entry["n"], entry["on_time"]
     result = [row for row in rows.values() if row.sides]
     return sorted(result, key=lambda r: (-r.late, -(r.median_days_late or 0), r.label))
 
@@ -160,6 +192,8 @@ def _count(row: Row, state: SideState) -> None:
         row.overdue += 1
     if state.is_late:
         row.days_late.append(state.days_late)
+    row.updates += state.side.update_count
+    row.on_time += state.side.on_time_count
 
 
 def my_work(user, today: date) -> list[tuple[CommitmentSide, DueState]]:

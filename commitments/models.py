@@ -80,6 +80,9 @@ class CommitmentSide(models.Model):
     due_on = models.DateField(null=True, blank=True)
     overdue_on = models.DateField(null=True, blank=True)
     stale_on = models.DateField(null=True, blank=True)
+    # Counters kept by the status service, so "updates made on time" needs no scan of the whole history.
+    update_count = models.PositiveIntegerField(default=0)
+    on_time_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["commitment", "party__code"]
@@ -168,6 +171,8 @@ class StatusUpdate(models.Model):
             models.Index(fields=["side", "-as_of", "-created_at"], name="update_side_latest"),
             models.Index(fields=["commitment", "-created_at"], name="update_commitment_recent"),
             models.Index(fields=["-created_at"], name="update_recent"),
+            # Every page asks whether demo entries exist: a partial index answers without scanning the history.
+            models.Index(fields=["id"], condition=models.Q(illustrative=True), name="update_illustrative"),
         ]
 
     def __str__(self):

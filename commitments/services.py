@@ -131,8 +131,12 @@ def commitment_update_status(
     if side.status_as_of is None or as_of >= side.status_as_of:
         side.status, side.status_as_of = status, as_of
     side.last_update_at = now
+    side.update_count += 1
+    side.on_time_count += update.on_time
     side.reschedule(locked, adopted_on)
-    side.save(update_fields=["status", "status_as_of", "last_update_at", "due_on", "overdue_on", "stale_on"])
+    side.save(update_fields=[
+        "status", "status_as_of", "last_update_at", "due_on", "overdue_on", "stale_on", "update_count", "on_time_count",
+    ])
     statuses = [s.status for s in locked.sides.exclude(pk=side.pk)] + [side.status]
     locked.status = least_advanced(statuses)
     locked.version += 1

@@ -2,7 +2,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +21,7 @@ from dialogues.selectors import latest_review, upcoming
 from partnership.models import Partnership
 
 PAGE_SIZE = 50
+HISTORY_PAGE = 50  # a long history is read a page at a time, newest first
 
 
 def commitment_index(request: HttpRequest) -> HttpResponse:
@@ -50,7 +54,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "paragraph": commitment.paragraph,
             "sides": [(side, user_may_update(request.user, side), side.due_state(today)) for side in sides],
             "disagree": len({side.status for side in sides}) > 1,
-            "history": commitment_history(commitment),
+            "history": Paginator(commitment_history(commitment), HISTORY_PAGE).get_page(request.GET.get("page")),
             "may_see_sensitive": user_may_see_sensitive(request.user, commitment),
         },
     )
@@ -121,6 +125,22 @@ def _partnership(request: HttpRequest) -> Partnership:
 def overview(request: HttpRequest) -> HttpResponse:
     partnership = _partnership(request)
     today = timezone.localdate()
+    # The figures and charts are the same for everyone and costly to draw: rendered once per data version.
+    key = f"overview-html:{dashboard.data_version(partnership, today)}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = render_to_string("dashboards/_overview_figures.html", _overview_figures(partnership, today), request)
+        cache.set(key, figures, timeout=24 * 60 * 60)
+    next_meetings, unplanned = upcoming(partnership, request.user, today)
+    review_meeting, reviews, review_disagreements = latest_review(partnership)
+    return render(request, "dashboards/overview.html", {
+        "partnership": partnership, "today": today, "figures": mark_safe(figures),
+        "next_meetings": next_meetings, "unplanned": unplanned,
+        "review_meeting": review_meeting, "reviews": reviews, "review_disagreements": review_disagreements,
+    })
+
+
+def _overview_figures(partnership, today) -> dict:
     data = dashboard.overview(partnership, today)
     base = reverse("commitments:list") + f"?partnership={partnership.slug}"
     order = dashboard.STATUS_ORDER
@@ -132,18 +152,11 @@ def overview(request: HttpRequest) -> HttpResponse:
         for value, label in (("firm", "Firm"), ("exploratory", "Exploratory"))
     ]
     points = dashboard.progress_over_time(partnership, today)
-    next_meetings, unplanned = upcoming(partnership, request.user, today)
-    review_meeting, reviews, review_disagreements = latest_review(partnership)
-    return render(
-        request,
-        "dashboards/overview.html",
-        {
-            "partnership": partnership, "today": today, "data": data, "bars": bars, "strength_bars": strength_bars,
-            "order": order, "base": base, "columns": stacked_columns(points, order), "points": points,
-            "now": timezone.now(), "next_meetings": next_meetings, "unplanned": unplanned,
-            "review_meeting": review_meeting, "reviews": reviews, "review_disagreements": review_disagreements,
-        },
-    )
+    return {
+        "partnership": partnership, "today": today, "data": data, "bars": bars, "strength_bars": strength_bars,
+        "order": order, "base": base, "columns": stacked_columns(points, order), "points": points,
+        "now": timezone.now(),
+    }
 
 
 def breakdown(request: HttpRequest, by: str) -> HttpResponse:

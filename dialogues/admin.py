@@ -57,10 +57,10 @@ class FollowUpActionAdmin(admin.ModelAdmin):
 class ReminderAdmin(admin.ModelAdmin):
     """The ledger: sending failures are visible here and can be sent again."""
 
-    list_display = ["subject", "kind", "recipient", "state", "attempts", "due_at", "sent_at", "last_error"]
+    list_display = ["subject_line", "kind", "recipient", "state", "attempts", "due_at", "sent_at", "last_error"]
     list_filter = ["state", "kind"]
     list_select_related = ["recipient"]
-    search_fields = ["key", "subject", "recipient__username"]
+    search_fields = ["key", "subject", "subject_line", "recipient__username"]
     date_hierarchy = "due_at"
     readonly_fields = [f.name for f in Reminder._meta.fields]
     actions = ["send_again"]

@@ -197,9 +197,12 @@ class Reminder(models.Model):
         FAILED = "failed", "Failed"
 
     key = models.CharField(max_length=200, unique=True)
+    subject = models.CharField(
+        max_length=160, db_index=True, help_text="What it is about (one meeting at one offset, one digest day…)."
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
-    subject = models.CharField(max_length=250)
+    subject_line = models.CharField(max_length=250)
     body = models.TextField()
     link = models.CharField(max_length=300, help_text="Path of the page the reminder is about.")
     due_at = models.DateTimeField(help_text="When it became due.")

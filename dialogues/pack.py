@@ -8,15 +8,18 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from commitments.history import LATE, compare, side_states
+from commitments.history import LATE, end_of, side_states
 from commitments.models import Commitment, StatusUpdate
 from commitments.status import Status, least_advanced, review_disagrees
 from dialogues.models import Assessment, BriefingPack, Meeting
 from dialogues.selectors import previous_held, proposed_agenda
 
 TROUBLED = {Status.AT_RISK, Status.DELAYED}
+PACK_UPDATES = 3  # the latest updates shown per commitment; the count says how many there were
 
 
 def _scope(meeting: Meeting):
@@ -38,13 +41,23 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
     since = previous.date if previous else partnership.adopted_on
     in_scope = _scope(meeting)
     states = [s for s in side_states(partnership, day, today=today) if s.side.commitment_id in in_scope]
-    comparison = compare(partnership, since, day, today=today) if since < day else None
-    before = {c.side.pk: c.state_before for c in comparison.changes} if comparison else {}
-    updates_since = [u for u in comparison.updates if u.commitment_id in in_scope] if comparison else []
+    before = {s.side.pk: s for s in side_states(partnership, since, today=today)} if since < day else {}
+    # The updates recorded since the previous meeting: how many per commitment, and the latest few of each,
+    # chosen in the database (a year of history can hold tens of thousands).
+    window = StatusUpdate.objects.filter(
+        commitment__in=in_scope, created_at__gt=end_of(since), created_at__lte=end_of(day)
+    )
+    counts = dict(window.values_list("commitment_id").annotate(n=Count("pk")).values_list("commitment_id", "n"))
+    latest = (
+        window.annotate(rank=Window(RowNumber(), partition_by=[F("commitment_id")], order_by=[F("created_at").desc(), F("pk").desc()]))
+        .filter(rank__lte=PACK_UPDATES)
+        .select_related("side__party", "created_by")
+        .order_by("commitment_id", "created_at", "pk")
+    )
     reviews = {a.commitment_id: a for a in Assessment.objects.filter(meeting=meeting).select_related("assessed_by")}
 
     recent = defaultdict(list)
-    for update in updates_since:
+    for update in latest:
         recent[update.commitment_id].append(update)
     by_commitment = defaultdict(list)
     for state in states:
@@ -81,6 +94,7 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
                 }
                 for u in recent[pk]
             ],
+            "update_count": counts.get(pk, 0),
             "review": {"verdict": review.verdict, "rationale": review.rationale, "by": str(review.assessed_by)} if review else None,
             "review_disagrees": bool(review and review_disagrees(review.verdict, overall)),
             "late": any(s.due_state in LATE for s in sides),
@@ -132,8 +146,11 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
             "late": summary["late"],
             "troubled": summary["troubled"],
             "moved": summary["moved"],
-            "updates_since": len(updates_since),
-            "newly_achieved": sum(1 for c in (comparison.newly_achieved if comparison else []) if c.side.commitment_id in in_scope),
+            "updates_since": sum(counts.values()),
+            "newly_achieved": sum(
+                1 for s in states
+                if s.status == Status.ACHIEVED and before.get(s.side.pk) and before[s.side.pk].status != Status.ACHIEVED
+            ),
             "reviews": summary["reviews"],
             "review_disagrees": summary["review_disagrees"],
         },
@@ -141,8 +158,7 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
         "follow_up": follow_up,
         "agenda": agenda,
         "proposed": proposed,
-        "illustrative": StatusUpdate.objects.filter(illustrative=True, pk__in=[u.pk for u in updates_since]).exists()
-        if updates_since else False,
+        "illustrative": window.filter(illustrative=True).exists(),
     }
 
 

@@ -6,12 +6,12 @@ or beat is down; each reminder is a ledger row with a unique key, claimed before
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -61,7 +61,19 @@ def _officials(organisation_ids) -> dict[int, list[User]]:
     return result
 
 
-def _meeting_reminders(now, today):
+@dataclass
+class Subject:
+    """Something reminders are about (a meeting at an offset, an overdue digest for an organisation on a day…).
+
+    Its recipients are worked out only if the ledger has never recorded it, so a sweep with nothing new to send
+    costs a few queries however long the ledger and however many people there are."""
+
+    key: str
+    people: Callable[[], list[User]]
+    make: Callable[[User], Due]
+
+
+def _meeting_subjects(today):
     offsets = sorted(settings.REMINDER_MEETING_OFFSETS, reverse=True)
     meetings = (
         Meeting.objects.filter(status=Meeting.Status.PLANNED, date__gte=today, date__lte=today + timedelta(days=offsets[0]))
@@ -69,17 +81,17 @@ def _meeting_reminders(now, today):
         .prefetch_related("participants", "agenda__commitment__sides__owners")
     )
     for meeting in meetings:
-        organisations = {o.pk for o in meeting.participants.all()}
-        for item in meeting.agenda.all():
-            if item.commitment:
-                organisations |= {o.organisation_id for s in item.commitment.sides.all() for o in s.owners.all()}
-        people = {u for users in _officials(organisations).values() for u in users}
+        def people(meeting=meeting):
+            organisations = {o.pk for o in meeting.participants.all()}
+            for item in meeting.agenda.all():
+                if item.commitment:
+                    organisations |= {o.organisation_id for s in item.commitment.sides.all() for o in s.owners.all()}
+            return [u for users in _officials(organisations).values() for u in users]
+
         days_left = (meeting.date - today).days
-        for offset in offsets:
-            if days_left > offset:
-                continue
-            for user in people:
-                yield Due(
+        for offset in (o for o in offsets if days_left <= o):
+            def make(user, meeting=meeting, offset=offset):
+                return Due(
                     key=f"meeting:{meeting.pk}:{meeting.date:%Y%m%d}:{offset}d:{user.pk}",
                     kind=Reminder.Kind.MEETING,
                     recipient=user,
@@ -90,19 +102,23 @@ def _meeting_reminders(now, today):
                     due_at=_at(meeting.date - timedelta(days=offset)),
                 )
 
+            yield Subject(f"meeting:{meeting.pk}:{meeting.date:%Y%m%d}:{offset}d", people, make)
 
-def _unscheduled(now, today):
-    horizon = today + timedelta(weeks=settings.REMINDER_UNSCHEDULED_WEEKS)
+
+def _unscheduled_subjects(today):
+    weeks = settings.REMINDER_UNSCHEDULED_WEEKS
     planned = Meeting.objects.filter(series=OuterRef("pk"), status=Meeting.Status.PLANNED, date__gte=today)
     series_list = (
-        DialogueSeries.objects.filter(next_due_on__isnull=False, next_due_on__lte=horizon)
+        DialogueSeries.objects.filter(next_due_on__isnull=False, next_due_on__lte=today + timedelta(weeks=weeks))
         .filter(~Exists(planned))
         .prefetch_related("organisers")
     )
     for series in series_list:
-        people = _officials(o.pk for o in series.organisers.all())
-        for user in (u for users in people.values() for u in users):
-            yield Due(
+        def people(series=series):
+            return [u for users in _officials(o.pk for o in series.organisers.all()).values() for u in users]
+
+        def make(user, series=series):
+            return Due(
                 key=f"unscheduled:{series.pk}:{series.next_due_on:%Y%m%d}:{user.pk}",
                 kind=Reminder.Kind.UNSCHEDULED,
                 recipient=user,
@@ -110,21 +126,25 @@ def _unscheduled(now, today):
                 body=(f"By its cadence ({series.get_cadence_display().lower()}) the next {series.name} is due by "
                       f"{series.next_due_on:%d %B %Y}, and no meeting is planned. Please agree a date."),
                 link=series.get_absolute_url(),
-                due_at=_at(max(series.next_due_on - timedelta(weeks=settings.REMINDER_UNSCHEDULED_WEEKS), today)),
+                due_at=_at(max(series.next_due_on - timedelta(weeks=weeks), today)),
             )
 
+        yield Subject(f"unscheduled:{series.pk}:{series.next_due_on:%Y%m%d}", people, make)
 
-def _calls_for_updates(now, today):
+
+def _call_subjects(today):
     days = settings.REMINDER_CALL_FOR_UPDATES_DAYS
     meetings = Meeting.objects.filter(
         series__kind=DialogueSeries.Kind.SDD, status=Meeting.Status.PLANNED, date__gte=today,
         date__lte=today + timedelta(days=days),
-    ).select_related("series__partnership")
+    ).select_related("series")
     for meeting in meetings:
-        owners = Ownership.objects.filter(side__commitment__paragraph__partnership=meeting.series.partnership_id)
-        people = _officials(owners.values_list("organisation_id", flat=True).distinct())
-        for user in (u for users in people.values() for u in users):
-            yield Due(
+        def people(meeting=meeting):
+            owners = Ownership.objects.filter(side__commitment__paragraph__partnership=meeting.series.partnership_id)
+            return [u for users in _officials(owners.values_list("organisation_id", flat=True).distinct()).values() for u in users]
+
+        def make(user, meeting=meeting):
+            return Due(
                 key=f"call:{meeting.pk}:{meeting.date:%Y%m%d}:{user.pk}",
                 kind=Reminder.Kind.CALL_FOR_UPDATES,
                 recipient=user,
@@ -135,17 +155,19 @@ def _calls_for_updates(now, today):
                 due_at=_at(meeting.date - timedelta(days=days)),
             )
 
+        yield Subject(f"call:{meeting.pk}:{meeting.date:%Y%m%d}", people, make)
+
 
 def _late_sides(today):
     return (
         CommitmentSide.objects.filter(overdue_on__lte=today)
-        .select_related("party", "commitment")
+        .select_related("party", "commitment__paragraph", "commitment__subparagraph")
         .prefetch_related("owners__organisation__senior_contact")
         .order_by("due_on", "commitment__paragraph__number", "commitment__position")
     )
 
 
-def _digests(now, today, late):
+def _digest_subjects(now, today, late):
     digest_time = _at(today, settings.REMINDER_DIGEST_HOUR)
     if now < digest_time:
         return
@@ -153,14 +175,17 @@ def _digests(now, today, late):
     for side in late:
         for owner in side.owners.all():
             by_org[owner.organisation_id].append(side)
-    for org, users in _officials(by_org).items():
-        lines = [
-            f"- {side.commitment.reference} {side.commitment.title} ({side.party.code}): "
-            f"{side.due_state(today).label.lower()}, due {side.due_on:%d %b %Y}"
-            for side in by_org[org]
-        ]
-        for user in users:
-            yield Due(
+    for org, sides in by_org.items():
+        def people(org=org):
+            return _officials([org]).get(org, [])
+
+        def make(user, sides=sides):
+            lines = [
+                f"- {side.commitment.reference} {side.commitment.title} ({side.party.code}): "
+                f"{side.due_state(today).label.lower()}, due {side.due_on:%d %b %Y}"
+                for side in sides
+            ]
+            return Due(
                 key=f"digest:{user.pk}:{today:%Y%m%d}",
                 kind=Reminder.Kind.DIGEST,
                 recipient=user,
@@ -170,8 +195,10 @@ def _digests(now, today, late):
                 due_at=digest_time,
             )
 
+        yield Subject(f"digest:org{org}:{today:%Y%m%d}", people, make)
 
-def _escalations(now, today, late):
+
+def _escalation_subjects(today, late):
     threshold = today - timedelta(days=settings.REMINDER_ESCALATION_DAYS)
     for side in late:
         if side.overdue_on > threshold:
@@ -180,28 +207,31 @@ def _escalations(now, today, late):
             senior = owner.organisation.senior_contact
             if senior is None or not senior.is_active:
                 continue
-            yield Due(
-                key=f"escalation:{side.pk}:{side.due_on:%Y%m%d}:{senior.pk}",
-                kind=Reminder.Kind.ESCALATION,
-                recipient=senior,
-                subject=f"Escalation: {side.commitment.reference} ({side.party.code}) has been overdue since {side.overdue_on:%d %B %Y}",
-                body=(f"{owner.organisation.name} has not updated “{side.commitment.title}” ({side.party.code} side), due "
-                      f"{side.due_on:%d %B %Y}. You are its designated senior contact."),
-                link=side.commitment.get_absolute_url(),
-                due_at=_at(side.overdue_on + timedelta(days=settings.REMINDER_ESCALATION_DAYS)),
-            )
+
+            def make(user, side=side, owner=owner):
+                return Due(
+                    key=f"escalation:{side.pk}:{side.due_on:%Y%m%d}:{user.pk}",
+                    kind=Reminder.Kind.ESCALATION,
+                    recipient=user,
+                    subject=(f"Escalation: {side.commitment.reference} ({side.party.code}) has been overdue since "
+                             f"{side.overdue_on:%d %B %Y}"),
+                    body=(f"{owner.organisation.name} has not updated “{side.commitment.title}” ({side.party.code} side), "
+                          f"due {side.due_on:%d %B %Y}. You are its designated senior contact."),
+                    link=side.commitment.get_absolute_url(),
+                    due_at=_at(side.overdue_on + timedelta(days=settings.REMINDER_ESCALATION_DAYS)),
+                )
+
+            yield Subject(f"escalation:{side.pk}:{side.due_on:%Y%m%d}:senior{senior.pk}", lambda senior=senior: [senior], make)
 
 
-def _actions(now, today):
+def _action_subjects(today):
     days = settings.REMINDER_ACTION_DAYS
     actions = FollowUpAction.objects.filter(
         status__in=[FollowUpAction.Status.OPEN, FollowUpAction.Status.IN_PROGRESS], due_on__lte=today + timedelta(days=days)
     ).select_related("meeting__series", "owner")
-    actions = list(actions)
-    people = _officials(a.owner_id for a in actions)
     for action in actions:
-        for user in people.get(action.owner_id, []):
-            yield Due(
+        def make(user, action=action):
+            return Due(
                 key=f"action:{action.pk}:{action.due_on:%Y%m%d}:{user.pk}",
                 kind=Reminder.Kind.ACTION,
                 recipient=user,
@@ -211,43 +241,49 @@ def _actions(now, today):
                 due_at=_at(action.due_on - timedelta(days=days)),
             )
 
+        yield Subject(f"action:{action.pk}:{action.due_on:%Y%m%d}", lambda action=action: _officials([action.owner_id]).get(action.owner_id, []), make)
+
 
 def plan(now: datetime) -> list[Due]:
-    """Everything due at `now`, whether or not it was already sent (the ledger tells)."""
+    """Everything newly due at `now`: the reminders of every subject the ledger has not recorded yet."""
     today = timezone.localdate(now)
     late = [s for s in _late_sides(today) if s.due_state(today) in {DueState.OVERDUE, DueState.STALE}]
+    subjects = [
+        *_meeting_subjects(today), *_unscheduled_subjects(today), *_call_subjects(today),
+        *_digest_subjects(now, today, late), *_escalation_subjects(today, late), *_action_subjects(today),
+    ]
+    recorded = set(
+        Reminder.objects.filter(subject__in=[s.key for s in subjects]).values_list("subject", flat=True).distinct()
+    )
     return [
-        *_meeting_reminders(now, today), *_unscheduled(now, today), *_calls_for_updates(now, today),
-        *_digests(now, today, late), *_escalations(now, today, late), *_actions(now, today),
+        (subject.key, subject.make(user))
+        for subject in subjects if subject.key not in recorded
+        for user in subject.people()
     ]
 
 
-def _record(due: list[Due], now: datetime) -> int:
-    """Insert the ledger rows (and their in-app notifications) not there yet; returns how many were new."""
-    known = set(Reminder.objects.filter(key__in=[d.key for d in due]).values_list("key", flat=True))
-    created = 0
-    for item in due:
-        if item.key in known:
-            continue
-        try:
-            with transaction.atomic():
-                reminder = Reminder.objects.create(
-                    key=item.key, kind=item.kind, recipient=item.recipient, subject=item.subject, body=item.body,
-                    link=item.link, due_at=item.due_at, next_attempt_at=now, created_at=now,
-                )
-                Notification.objects.create(user=item.recipient, reminder=reminder, title=item.subject,
-                                            body=item.body, link=item.link, created_at=now)
-            created += 1
-        except IntegrityError:
-            pass  # a concurrent sweep recorded it first
-    return created
+def _record(due: list[tuple[str, Due]], now: datetime) -> int:
+    """Insert the ledger rows (and their in-app notifications) not there yet; returns how many were new.
+
+    A concurrent sweep may insert the same rows: the unique key keeps one of each, whoever wins."""
+    rows = [
+        Reminder(key=item.key, subject=subject, kind=item.kind, recipient=item.recipient, subject_line=item.subject,
+                 body=item.body, link=item.link, due_at=item.due_at, next_attempt_at=now, created_at=now)
+        for subject, item in due
+    ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    fresh = Reminder.objects.filter(key__in=[r.key for r in rows], created_at=now, notification__isnull=True)
+    notes = [Notification(user_id=r.recipient_id, reminder=r, title=r.subject_line, body=r.body, link=r.link, created_at=now)
+             for r in fresh]
+    Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=2000)
+    return len(notes)
 
 
 def _send(reminder: Reminder) -> None:
     url = settings.SITE_URL.rstrip("/") + reminder.link
     context = {"reminder": reminder, "url": url, "user": reminder.recipient, "site_name": settings.SITE_NAME}
     message = EmailMultiAlternatives(
-        subject=f"[{settings.SITE_NAME}] {reminder.subject}",
+        subject=f"[{settings.SITE_NAME}] {reminder.subject_line}",
         body=render_to_string("email/reminder.txt", context),
         to=[reminder.recipient.email],
     )
@@ -297,10 +333,10 @@ def send_due_reminders(*, now: datetime | None = None, dry_run: bool = False) ->
     due = plan(now)
     report = Report(planned=len(due))
     if dry_run:
-        known = set(Reminder.objects.filter(key__in=[d.key for d in due]).values_list("key", flat=True))
-        report.would_send = [d for d in due if d.key not in known]
+        known = set(Reminder.objects.filter(key__in=[d.key for _, d in due]).values_list("key", flat=True))
+        report.would_send = [d for _, d in due if d.key not in known]
         report.would_send += [
-            Due(r.key, r.kind, r.recipient, r.subject, r.body, r.link, r.due_at)
+            Due(r.key, r.kind, r.recipient, r.subject_line, r.body, r.link, r.due_at)
             for r in Reminder.objects.filter(state=Reminder.State.PENDING, next_attempt_at__lte=now).select_related("recipient")
         ]
         return report

@@ -37,6 +37,7 @@ partnership_patterns = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("ping/", views.ping, name="ping"),
     path("partnerships/", include(partnership_patterns)),
     path("commitments/", include("commitments.urls")),
     path("dashboard/", include(dashboard_patterns)),

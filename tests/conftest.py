@@ -35,6 +35,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (the dashboards cache what is costly to rebuild)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def partnership(db) -> Partnership:
     """The seeded EU–UK Partnership (seeded again where a transactional test has flushed the tables)."""

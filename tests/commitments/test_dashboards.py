@@ -101,11 +101,16 @@ def test_the_by_area_page_lists_every_area_with_sides(client, history, analyst):
     assert "General framework and Way Forward" in labels
 
 
-def test_every_chart_segment_links_to_the_matching_filtered_list(client, history, analyst):
+def test_every_chart_segment_links_to_the_matching_filtered_list(client, history, analyst, partnership):
+    from django.utils import timezone
+
+    from commitments.views import _overview_figures
+
     client.force_login(analyst)
-    response = client.get(reverse("dashboards:overview"))
-    for label, segments in response.context["bars"]:
+    html = client.get(reverse("dashboards:overview")).content.decode()
+    for label, segments in _overview_figures(partnership, timezone.localdate())["bars"]:
         for segment in segments:
+            assert segment.href.replace("&", "&amp;") in html
             listed = client.get(segment.href).context["page"].paginator.count
             assert listed == segment.count, (label, segment.status, segment.href)
 
@@ -143,3 +148,10 @@ def test_dashboard_queries_do_not_grow_with_the_history(client, partnership, eu_
     assert StatusUpdate.objects.count() == 80
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_the_cached_figures_change_as_soon_as_an_update_is_recorded(client, partnership, analyst, eu_official):
+    client.force_login(analyst)
+    assert "EU side: On track" not in client.get(reverse("dashboards:overview")).content.decode()
+    record(Commitment.objects.get(ref="14.1"), eu_official, "EU", Status.ON_TRACK, datetime.now(BRUSSELS))
+    assert "EU side: On track, 1 (" in client.get(reverse("dashboards:overview")).content.decode()
