@@ -18,4 +18,4 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only STATIC_MANIFEST=true python manage
     && useradd --create-home --uid 1000 tracker && mkdir -p /app/var && chown tracker /app/var
 USER tracker
 EXPOSE 8000
-CMD ["gunicorn", "partnership.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "partnership.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-"]

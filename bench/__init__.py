@@ -1,0 +1,1 @@
+PASSWORD = "bench-password-2026"  # of the benchmark users; the benchmark database is scratch

@@ -18,7 +18,7 @@ from commitments.status import Status
 from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Guidance, Meeting, Reminder
 from partnership.models import Organisation, Partnership
 
-PASSWORD = "bench-password-2026"
+from bench import PASSWORD  # noqa: F401 - used by the load test too
 STATUSES = [Status.IN_PROGRESS, Status.ON_TRACK, Status.ONGOING, Status.AT_RISK, Status.DELAYED, Status.NOT_STARTED]
 
 

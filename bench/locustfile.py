@@ -5,7 +5,7 @@ import re
 
 from locust import HttpUser, between, task
 
-from bench.data import PASSWORD
+from bench import PASSWORD
 
 USERS = [f"bench-{n}" for n in range(0, 200)]
 
