@@ -9,13 +9,14 @@ from io import StringIO
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from commitments.models import Commitment, CommitmentSide, Ownership, StatusUpdate
 from commitments.status import Status
 from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Guidance, Meeting, Reminder
+from partnership import versioning
 from partnership.models import Organisation, Partnership
 
 from bench import PASSWORD  # noqa: F401 - used by the load test too
@@ -37,6 +38,9 @@ def build(factor: int, *, log=print) -> dict:
         users = _users(100 * factor, rng)
         _updates(partnership, 20_000 * factor, users, rng, today, log)
         _meetings(partnership, 2 * factor, users, rng, today)
+        versioning.bump()  # bulk inserts send no signal
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would soon after such a load; plans are then those of production
     return summary(partnership)
 
 

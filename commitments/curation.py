@@ -10,6 +10,7 @@ from django.db.models import F
 
 from commitments.models import Commitment, CommitmentSide, Ownership
 from commitments.status import Cadence, Strength
+from partnership import versioning
 from partnership.models import Organisation, Partnership, Party
 
 
@@ -159,5 +160,6 @@ def load_commitments(partnership: Partnership, path: Path) -> int:
             if commitment.updates.exists():
                 raise CurationError(f"commitment {commitment.ref}: it has recorded updates and cannot be removed")
             commitment.delete()
+    versioning.bump()  # queryset updates send no signal
     return len(entries)
 

@@ -5,13 +5,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, F, Max, Q
 
 from commitments.cadence import URGENCY, DueState, add_months, most_urgent
 from commitments.history import SideState, end_of, overall_statuses, side_states
 from commitments.models import CommitmentSide, StatusUpdate
 from commitments.status import ADVANCEMENT, Status, Strength
+from partnership import pagecache
 from partnership.models import Area, Partnership
 
 # Dashboard order: the most advanced first, "not yet assessed" last.
@@ -91,31 +91,12 @@ def overview(partnership: Partnership, today: date, *, as_of: date | None = None
     }
 
 
-GENERATION = "data-generation"
-
-
-def data_version(partnership: Partnership, today: date) -> str:
-    """A key that changes whenever the figures could: a new status update (the history is append-only), a side
-    added, another day, or a reload of the curated data (the seed command bumps the generation)."""
-    newest = StatusUpdate.objects.aggregate(newest=Max("pk"))["newest"]
-    return f"{partnership.pk}:{today:%Y%m%d}:{newest}:{CommitmentSide.objects.count()}:{cache.get(GENERATION, 0)}"
-
-
-def bump_generation() -> None:
-    try:
-        cache.incr(GENERATION)
-    except ValueError:
-        cache.set(GENERATION, 1, timeout=None)
-
-
 def progress_over_time(partnership: Partnership, today: date) -> list[tuple[date, Counter]]:
     """Every side's status at each month's end since adoption, as the tracker showed it then (see
     commitments.history): updates count from when they were recorded; the latest as-of date wins.
 
-    Rebuilding it reads the whole history, so it is cached. The history is append-only, so the newest update's id
-    (with the number of sides and the day) says exactly when it must be rebuilt."""
-    key = f"progress:{data_version(partnership, today)}"
-    return cache.get_or_set(key, lambda: _progress_over_time(partnership, today), timeout=24 * 60 * 60)
+    Rebuilding it reads the whole history, so it is kept until the content version moves."""
+    return pagecache.value("progress", lambda: _progress_over_time(partnership, today), partnership.pk, today)
 
 
 def _progress_over_time(partnership: Partnership, today: date) -> list[tuple[date, Counter]]:

@@ -2,10 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,9 +12,11 @@ from commitments.cadence import DueState
 from commitments.charts import stacked_bar, stacked_columns
 from commitments.filters import CommitmentFilter
 from commitments.forms import StatusUpdateForm
+from commitments.models import Commitment
 from commitments.selectors import commitment_history, commitment_list
 from commitments.services import StaleVersion, commitment_update_status
 from dialogues.selectors import latest_review, upcoming
+from partnership import pagecache
 from partnership.models import Partnership
 
 PAGE_SIZE = 50
@@ -25,6 +24,12 @@ HISTORY_PAGE = 50  # a long history is read a page at a time, newest first
 
 
 def commitment_index(request: HttpRequest) -> HttpResponse:
+    content = pagecache.fragment(request, "commitments/_list_content.html", lambda: _index_context(request),
+                                 sorted(request.GET.lists()))
+    return render(request, "commitments/list.html", {"content": content})
+
+
+def _index_context(request: HttpRequest) -> dict:
     filterset = CommitmentFilter(request.GET or None, queryset=commitment_list())
     if filterset.as_of_day:
         page = Paginator(filterset.rows(), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -34,30 +39,29 @@ def commitment_index(request: HttpRequest) -> HttpResponse:
         rows = filterset.rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "commitments/list.html",
-        {"filter": filterset, "page": page, "rows": rows, "query": query.urlencode(), "active": filterset.active,
-         "as_of": filterset.as_of_day},
-    )
+    return {"filter": filterset, "page": page, "rows": rows, "query": query.urlencode(), "active": filterset.active,
+            "as_of": filterset.as_of_day}
 
 
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = get_object_or_404(Commitment.objects.select_related("paragraph", "subparagraph"), pk=pk)
+    content = pagecache.fragment(request, "commitments/_detail_content.html",
+                                 lambda: _detail_context(request, pk), pk, request.GET.get("page"))
+    return render(request, "commitments/detail.html", {"commitment": commitment, "content": content})
+
+
+def _detail_context(request: HttpRequest, pk: int) -> dict:
     commitment = get_object_or_404(commitment_list(), pk=pk)
     sides = list(commitment.sides.all())
     today = timezone.localdate()
-    return render(
-        request,
-        "commitments/detail.html",
-        {
-            "commitment": commitment,
-            "paragraph": commitment.paragraph,
-            "sides": [(side, user_may_update(request.user, side), side.due_state(today)) for side in sides],
-            "disagree": len({side.status for side in sides}) > 1,
-            "history": Paginator(commitment_history(commitment), HISTORY_PAGE).get_page(request.GET.get("page")),
-            "may_see_sensitive": user_may_see_sensitive(request.user, commitment),
-        },
-    )
+    return {
+        "commitment": commitment,
+        "paragraph": commitment.paragraph,
+        "sides": [(side, user_may_update(request.user, side), side.due_state(today)) for side in sides],
+        "disagree": len({side.status for side in sides}) > 1,
+        "history": Paginator(commitment_history(commitment), HISTORY_PAGE).get_page(request.GET.get("page")),
+        "may_see_sensitive": user_may_see_sensitive(request.user, commitment),
+    }
 
 
 def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
@@ -107,10 +111,15 @@ def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
 def my_work(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_official and request.user.organisation_id):
         raise PermissionDenied("“My work” lists what an official's organisation owns; you are not an official.")
+    content = pagecache.fragment(request, "commitments/_my_work_content.html", lambda: _my_work_context(request.user))
+    return render(request, "commitments/my_work.html", {"content": content})
+
+
+def _my_work_context(user) -> dict:
     today = timezone.localdate()
-    rows = dashboard.my_work(request.user, today)
+    rows = dashboard.my_work(user, today)
     counts = {state: sum(1 for _, s in rows if s == state) for state in DueState}
-    return render(request, "commitments/my_work.html", {"rows": rows, "counts": counts, "today": today})
+    return {"rows": rows, "counts": counts, "today": today}
 
 
 def _partnership(request: HttpRequest) -> Partnership:
@@ -124,20 +133,19 @@ def _partnership(request: HttpRequest) -> Partnership:
 
 def overview(request: HttpRequest) -> HttpResponse:
     partnership = _partnership(request)
+    content = pagecache.fragment(request, "dashboards/_overview_content.html",
+                                 lambda: _overview_context(request, partnership), partnership.pk)
+    return render(request, "dashboards/overview.html", {"partnership": partnership, "content": content})
+
+
+def _overview_context(request: HttpRequest, partnership: Partnership) -> dict:
     today = timezone.localdate()
-    # The figures and charts are the same for everyone and costly to draw: rendered once per data version.
-    key = f"overview-html:{dashboard.data_version(partnership, today)}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = render_to_string("dashboards/_overview_figures.html", _overview_figures(partnership, today), request)
-        cache.set(key, figures, timeout=24 * 60 * 60)
     next_meetings, unplanned = upcoming(partnership, request.user, today)
     review_meeting, reviews, review_disagreements = latest_review(partnership)
-    return render(request, "dashboards/overview.html", {
-        "partnership": partnership, "today": today, "figures": mark_safe(figures),
-        "next_meetings": next_meetings, "unplanned": unplanned,
+    return {
+        **_overview_figures(partnership, today), "next_meetings": next_meetings, "unplanned": unplanned,
         "review_meeting": review_meeting, "reviews": reviews, "review_disagreements": review_disagreements,
-    })
+    }
 
 
 def _overview_figures(partnership, today) -> dict:

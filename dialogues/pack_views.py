@@ -16,6 +16,7 @@ from dialogues import services
 from dialogues.models import Assessment, DialogueSeries, Meeting
 from dialogues.pack import changes_since_frozen, pack_for
 from dialogues.views import _visible_meeting
+from partnership import pagecache
 from reports.exports import pdf_response
 
 
@@ -40,8 +41,9 @@ def _context(request, meeting, data, frozen):
 
 def pack_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible_meeting(request, pk)
-    data, frozen = pack_for(meeting)
-    return render(request, "dialogues/pack.html", _context(request, meeting, data, frozen))
+    content = pagecache.fragment(request, "dialogues/_pack_content.html",
+                                 lambda: _context(request, meeting, *pack_for(meeting)), meeting.pk)
+    return render(request, "dialogues/pack.html", {"meeting": meeting, "content": content})
 
 
 def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PartnershipConfig(AppConfig):
     name = "partnership"
     verbose_name = "The agreement"
+
+    def ready(self):
+        from partnership import versioning
+
+        versioning.connect()

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from commitments.dashboard import bump_generation
 from commitments.curation import CurationError, load_commitments, load_organisations, read_toml
 from dialogues.curation import load_dialogues
 from partnership.importer import AgreementConflict, AgreementFormatError, decode_agreement, parse_agreement, save_agreement
@@ -30,7 +29,6 @@ class Command(BaseCommand):
             from commitments.demo import seed_demo
 
             self.stdout.write(seed_demo(partnerships))
-        bump_generation()  # cached dashboards are rebuilt from the reloaded data
 
     def load(self, fixtures: Path) -> list:
         organisations = load_organisations(fixtures / "organisations.toml")
