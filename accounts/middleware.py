@@ -5,6 +5,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from accounts import two_factor
 
 SIGNED_IN_AT = "signed_in_at"
 
@@ -55,3 +61,48 @@ class NoStoreMiddleware:
         if request.user.is_authenticated or request.path.startswith(("/api/", "/calendar/")):
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class SecondFactorMiddleware:
+    """After the password, a user with a confirmed authenticator app enters a code before any page opens, the admin
+    site included; with ADMIN_TOTP_REQUIRED, an administrator without one sets one up first (accounts/two_factor.py).
+
+    Pages redirect to the code (or set-up) page; the API, used with the session, answers 403 in the API's error shape.
+    API tokens (`Authorization: Bearer`) and calendar feed addresses are credentials of their own and pass as before.
+    Runs after django-otp's OTPMiddleware, which knows whether this session has been verified."""
+
+    OPEN_PREFIXES = ("/health/", "/static/", "/calendar/", "/accounts/logout/", "/admin/logout/")
+    VERIFY_PATH = "/accounts/two-factor/verify/"
+    SET_UP_PREFIX = "/accounts/two-factor/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (not user.is_authenticated or request.path.startswith(self.OPEN_PREFIXES) or _sends_a_token(request)
+                or user.is_verified()):
+            return self.get_response(request)
+        if two_factor.has_confirmed_device(user):
+            if request.path == self.VERIFY_PATH:
+                return self.get_response(request)
+            return self._refuse(request, "two_factor_verify", "second_factor_required",
+                                "Enter the code from your authenticator app at /accounts/two-factor/verify/ first "
+                                "(API tokens are not asked for one).")
+        setting_up = request.path.startswith(self.SET_UP_PREFIX)
+        if settings.ADMIN_TOTP_REQUIRED and two_factor.may_enrol(user) and not setting_up:
+            return self._refuse(request, "two_factor", "second_factor_setup_required",
+                                "Administrators must set up two-factor sign-in at /accounts/two-factor/ first.")
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, url_name: str, code: str, detail: str):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"status": 403, "code": code, "detail": detail, "errors": {}}, status=403)
+        return redirect(f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}")
+
+
+def _sends_a_token(request) -> bool:
+    """An API token is checked by the API itself (accounts.tokens.BearerTokenAuthentication), not by the session."""
+    words = request.META.get("HTTP_AUTHORIZATION", "").split()
+    return request.path.startswith("/api/") and bool(words) and words[0].lower() in {"bearer", "token"}

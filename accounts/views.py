@@ -1,11 +1,17 @@
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
+from accounts.forms import CodeForm
 from accounts.tokens import ApiToken
 
 
@@ -40,3 +46,94 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
         token.save(update_fields=["revoked_at"])
         messages.success(request, f"Token “{token.name}” revoked: scripts using it are refused from now on.")
     return redirect("api_tokens")
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The second factor (accounts/two_factor.py)
+
+
+def _require_may_enrol(user) -> None:
+    if not two_factor.may_enrol(user):
+        raise PermissionDenied("Two-factor sign-in is for administrators.")
+
+
+def _two_factor_page(request: HttpRequest, *, confirm_form=None, disable_form=None) -> HttpResponse:
+    device = two_factor.confirmed_device(request.user)
+    pending = None if device else two_factor.pending_device(request.user)
+    context = {"device": device, "pending": pending, "confirm_form": None, "disable_form": None}
+    if device:
+        context["disable_form"] = disable_form or CodeForm(device=device, auto_id="disable_%s")
+    elif pending:
+        context |= {
+            "confirm_form": confirm_form or CodeForm(device=pending),
+            "qr_svg": two_factor.qr_svg(pending),
+            "secret": two_factor.secret_text(pending),
+            "otpauth": pending.config_url,
+        }
+    return render(request, "accounts/two_factor.html", context)
+
+
+def two_factor_settings(request: HttpRequest) -> HttpResponse:
+    """An administrator's authenticator app: set it up (QR code, then a code to confirm it) or turn it off.
+    POST confirms the one being set up."""
+    _require_may_enrol(request.user)
+    if request.method != "POST":
+        return _two_factor_page(request)
+    pending = two_factor.pending_device(request.user)
+    if pending is None:
+        return redirect("two_factor")  # a stale form: show where things stand
+    form = CodeForm(request.POST, device=pending)
+    if not form.is_valid():
+        two_factor.code_refused.send(TOTPDevice, request=request, user=request.user, during="set-up",
+                                     throttled=form.throttled)
+        return _two_factor_page(request, confirm_form=form)
+    two_factor.device_confirm(device=pending)
+    otp_login(request, pending)  # the code just typed proves this session too
+    two_factor.device_confirmed.send(TOTPDevice, request=request, user=request.user)
+    messages.success(request, "Two-factor sign-in is on: from your next sign-in you will be asked for a code.")
+    return redirect("two_factor")
+
+
+@require_POST
+def two_factor_start(request: HttpRequest) -> HttpResponse:
+    _require_may_enrol(request.user)
+    if not two_factor.has_confirmed_device(request.user):
+        two_factor.device_start(user=request.user)
+    return redirect("two_factor")
+
+
+@require_POST
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    """Turning it off needs a current code: a session left open is not enough to remove the second factor."""
+    _require_may_enrol(request.user)
+    device = two_factor.confirmed_device(request.user)
+    if device is None:
+        return redirect("two_factor")
+    form = CodeForm(request.POST, device=device, auto_id="disable_%s")
+    if not form.is_valid():
+        two_factor.code_refused.send(TOTPDevice, request=request, user=request.user, during="turning off",
+                                     throttled=form.throttled)
+        return _two_factor_page(request, disable_form=form)
+    two_factor.devices_remove(user=request.user)
+    two_factor.device_removed.send(TOTPDevice, request=request, user=request.user)
+    messages.success(request, "Two-factor sign-in is off: you sign in with your password alone.")
+    return redirect("two_factor")
+
+
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The code page between the password and every other page, for people with an authenticator app."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure()):
+        next_url = resolve_url(settings.LOGIN_REDIRECT_URL)
+    device = two_factor.confirmed_device(request.user)
+    if device is None or request.user.is_verified():
+        return redirect(next_url)
+    form = CodeForm(request.POST if request.method == "POST" else None, device=device)
+    if request.method == "POST":
+        if form.is_valid():
+            otp_login(request, device)
+            two_factor.code_accepted.send(TOTPDevice, request=request, user=request.user)
+            return redirect(next_url)
+        two_factor.code_refused.send(TOTPDevice, request=request, user=request.user, during="sign-in",
+                                     throttled=form.throttled)
+    return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})

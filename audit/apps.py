@@ -6,4 +6,4 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit log"
 
     def ready(self):
-        from audit import signals  # noqa: F401 - records sign-ins and sign-outs
+        from audit import signals  # noqa: F401 - records sign-ins, sign-outs and the second factor

@@ -1,4 +1,5 @@
-"""Writing audit entries: the middleware records every successful write request; signals record sign-ins."""
+"""Writing audit entries: the middleware records every successful write request; signals record sign-ins and
+the second factor (codes accepted and refused, authenticator apps turned on and off)."""
 
 import json
 
@@ -51,7 +52,8 @@ class AuditMiddleware:
     """Every write request that succeeds (2xx or 3xx) leaves an entry; refused ones are not writes."""
 
     WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-    SKIP = ("/accounts/login/", "/accounts/logout/")  # recorded by the sign-in signals
+    # Recorded by the sign-in and two-factor signals (audit/signals.py), refused attempts included.
+    SKIP = ("/accounts/login/", "/accounts/logout/", "/accounts/two-factor/")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,6 +1,7 @@
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from accounts import two_factor
 from audit.log import record
 
 
@@ -20,3 +21,23 @@ def signed_out(sender, request, user, **kwargs):
 def sign_in_failed(sender, credentials, request=None, **kwargs):
     if request is not None:
         record(request, action="sign-in failed", details={"username": str(credentials.get("username", ""))[:150]})
+
+
+@receiver(two_factor.code_accepted)
+def second_factor_accepted(sender, request, user, **kwargs):
+    record(request, action="two-factor code accepted", user=user, details={})
+
+
+@receiver(two_factor.code_refused)
+def second_factor_refused(sender, request, user, during, throttled, **kwargs):
+    record(request, action="two-factor code refused", user=user, details={"during": during, "throttled": throttled})
+
+
+@receiver(two_factor.device_confirmed)
+def second_factor_turned_on(sender, request, user, **kwargs):
+    record(request, action="two-factor turned on", user=user, details={})
+
+
+@receiver(two_factor.device_removed)
+def second_factor_turned_off(sender, request, user, **kwargs):
+    record(request, action="two-factor turned off", user=user, details={})

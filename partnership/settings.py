@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "accounts",
     "partnership",
@@ -50,12 +52,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.AbsoluteSessionLifetimeMiddleware",
     "accounts.middleware.RoleRequiredMiddleware",
     "accounts.middleware.NoStoreMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "audit.log.AuditMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -142,6 +146,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY", False) else 0
 AXES_VERBOSE = False
+
+# Two-factor sign-in (accounts/two_factor.py): administrators may add an authenticator app; once they have, a code
+# is asked after the password. Wrong codes pause checking for 1, 2, 4, 8… seconds (django-otp's throttling).
+ADMIN_TOTP_REQUIRED = env_bool("ADMIN_TOTP_REQUIRED", default=False)  # administrators must set one up
+OTP_TOTP_ISSUER = "EU–UK Partnership Tracker"  # the name authenticator apps show beside the code
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key or QR code, only lets it be removed
 
 # Security headers. The production values are the defaults; `make run` over plain HTTP turns the HTTPS ones off.
 SECURE_SSL = env_bool("SECURE_SSL", default=not DEBUG)

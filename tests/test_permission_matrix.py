@@ -30,6 +30,7 @@ ROLES = ["eu_official", "uk_official", "analyst", "reviewer", "administrator"]
 # Expected outcomes other than a bare status code.
 LOGIN = "login"  # 302 to /accounts/login/?next=<the page asked for>
 ADMIN_LOGIN = "admin-login"  # 302 to /admin/login/?next=/admin/
+HOME = "home"  # 302 to /
 CREATED = "created"  # 302 to the commitment page, one StatusUpdate more
 
 
@@ -69,6 +70,8 @@ def assert_outcome(response, expected, url):
         assert (response.status_code, response.get("Location")) == (302, f"/accounts/login/?next={url}")
     elif expected == ADMIN_LOGIN:
         assert (response.status_code, response.get("Location")) == (302, "/admin/login/?next=/admin/")
+    elif expected == HOME:
+        assert (response.status_code, response.get("Location")) == (302, "/")
     else:
         assert response.status_code == expected, f"{url}: expected {expected}, got {response.status_code}"
 
@@ -223,6 +226,29 @@ def test_a_forged_post_by_the_other_sides_official_changes_nothing(client, uk_of
     target.refresh_from_db()
     assert target.version == version_before
     assert {s.party.code: (s.status, s.status_as_of, s.last_update_at) for s in target.sides.all()} == sides_before
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Two-factor sign-in (tests/test_two_factor.py tests what happens once an app is set up)
+
+
+@pytest.mark.parametrize(("persona", "expected"), everyone(403, anonymous=LOGIN, administrator=200))
+def test_only_administrators_may_open_the_two_factor_page(client, request, persona, expected):
+    sign_in(client, request, persona)
+    assert_outcome(client.get("/accounts/two-factor/"), expected, "/accounts/two-factor/")
+
+
+@pytest.mark.parametrize(("persona", "expected"), everyone(403, anonymous=LOGIN, administrator=302))
+@pytest.mark.parametrize("url", ["/accounts/two-factor/start/", "/accounts/two-factor/disable/"])
+def test_only_administrators_may_start_or_stop_two_factor_sign_in(client, request, url, persona, expected):
+    sign_in(client, request, persona)
+    assert_outcome(client.post(url), expected, url)
+
+
+@pytest.mark.parametrize(("persona", "expected"), everyone(HOME, anonymous=LOGIN))
+def test_the_code_page_leads_on_when_there_is_no_app_to_ask_for(client, request, persona, expected):
+    sign_in(client, request, persona)
+    assert_outcome(client.get("/accounts/two-factor/verify/"), expected, "/accounts/two-factor/verify/")
 
 
 # ---------------------------------------------------------------------------------------------------------------------

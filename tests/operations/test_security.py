@@ -41,7 +41,7 @@ def every_page(partnership, reviewer):
         f"/dialogues/meetings/{meeting.pk}/pack/", f"/dialogues/meetings/{meeting.pk}/edit/",
         f"/dialogues/series/{sdd.pk}/meetings/new/", f"/dialogues/meetings/{meeting.pk}/assess/{commitment.pk}/",
         "/dialogues/notifications/", "/dialogues/calendar/", "/reports/", "/reports/history/",
-        "/accounts/tokens/", "/accounts/password/", "/api/", "/api/commitments/", "/api/docs/", "/admin/",
+        "/accounts/tokens/", "/accounts/password/", "/accounts/two-factor/", "/api/", "/api/commitments/", "/api/docs/", "/admin/",
         "/admin/audit/auditentry/",
     ]
 
@@ -54,16 +54,32 @@ def test_every_page_carries_the_security_headers(client, partnership, reviewer, 
     for url in every_page(partnership, reviewer):
         response = client.get(url, secure=True)
         assert response.status_code == 200, url
-        csp = response["Content-Security-Policy"]
-        script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
-        assert "'self'" in script_src and "'unsafe-inline'" not in script_src, url
-        assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp, url
-        assert response["Strict-Transport-Security"].startswith("max-age=31536000"), url
-        assert response["Referrer-Policy"] == "same-origin", url
-        assert response["X-Content-Type-Options"] == "nosniff", url
-        assert response["X-Frame-Options"] == "DENY", url
-        assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
-        assert "no-store" in response["Cache-Control"], url
+        assert_security_headers(response, url)
+
+
+def test_the_two_factor_code_page_carries_the_security_headers(client, partnership, administrator, settings):
+    """The one page a signed-in person with an authenticator app sees before the code (no other page answers 200)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.SECURE_HSTS_SECONDS = 31_536_000
+    TOTPDevice.objects.create(user=administrator, name="Authenticator app", confirmed=True)
+    client.force_login(administrator)
+    response = client.get("/accounts/two-factor/verify/", secure=True)
+    assert response.status_code == 200
+    assert_security_headers(response, "/accounts/two-factor/verify/")
+
+
+def assert_security_headers(response, url):
+    csp = response["Content-Security-Policy"]
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+    assert "'self'" in script_src and "'unsafe-inline'" not in script_src, url
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp, url
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000"), url
+    assert response["Referrer-Policy"] == "same-origin", url
+    assert response["X-Content-Type-Options"] == "nosniff", url
+    assert response["X-Frame-Options"] == "DENY", url
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
+    assert "no-store" in response["Cache-Control"], url
 
 
 def test_inline_scripts_carry_the_csp_nonce(client, partnership, analyst):

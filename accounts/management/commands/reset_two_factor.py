@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from accounts import two_factor
+from accounts.models import User
+from audit.models import AuditEntry
+
+
+class Command(BaseCommand):
+    help = (
+        "Remove a person's authenticator app (a lost or replaced phone): they sign in with their password alone and "
+        "may set up a new one. For when no other administrator can do it in the admin (TOTP devices)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+
+    def handle(self, username: str, **options):
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user named {username!r}.")
+        removed = two_factor.devices_remove(user=user)
+        # No request to describe here: the entry says where the change came from instead.
+        AuditEntry.objects.create(at=timezone.now(), user=user, username=user.username,
+                                  action="two-factor removed by an operator", path="manage.py reset_two_factor",
+                                  details={"devices": removed})
+        self.stdout.write(f"Removed {removed} authenticator app(s) of {user.username}: they sign in with their "
+                          "password alone until they set up a new one.")
