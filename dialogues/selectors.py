@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Prefetch
 
 from commitments.cadence import DueState
-from commitments.models import Commitment
+from commitments.history import end_of
+from commitments.models import Commitment, StatusUpdate
 from commitments.selectors import sides_prefetch
 from commitments.status import Status
 from dialogues.access import visible_meetings_filter
@@ -65,9 +66,11 @@ def proposed_agenda(meeting: Meeting, today: date) -> list[Proposal]:
         commitments.exclude(agenda_items__meeting=meeting)
         .select_related("paragraph", "subparagraph")
         .prefetch_related(sides_prefetch())
-        .annotate(last_change=Max("updates__created_at", filter=Q(updates__created_at__date__gt=since)))
         .order_by("paragraph__number", "position")
     )
+    # Read from the recent end of the history alone (the created_at index), not joined to all of it.
+    changed = set(StatusUpdate.objects.filter(commitment__paragraph__partnership=series.partnership_id,
+                                              created_at__gt=end_of(since)).values_list("commitment_id", flat=True).order_by().distinct())
     proposals = []
     for commitment in commitments:
         reasons = []
@@ -77,7 +80,7 @@ def proposed_agenda(meeting: Meeting, today: date) -> list[Proposal]:
                 reasons.append(f"{side.party.code} update {state.label.lower()}")
             if side.status in {Status.AT_RISK, Status.DELAYED}:
                 reasons.append(f"{side.party.code} {Status(side.status).label.lower()}")
-        if commitment.last_change:
+        if commitment.pk in changed:
             reasons.append(f"changed since {since:%d %b %Y}")
         if reasons:
             proposals.append(Proposal(commitment, reasons))
