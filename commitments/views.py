@@ -20,12 +20,13 @@ from partnership import pagecache
 from partnership.models import Partnership
 
 PAGE_SIZE = 50
+LIST_PARAMETERS = frozenset({*CommitmentFilter.base_filters, "page"})
 HISTORY_PAGE = 50  # a long history is read a page at a time, newest first
 
 
 def commitment_index(request: HttpRequest) -> HttpResponse:
     content = pagecache.fragment(request, "commitments/_list_content.html", lambda: _index_context(request),
-                                 sorted(request.GET.lists()))
+                                 sorted(request.GET.lists()), known=LIST_PARAMETERS)
     return render(request, "commitments/list.html", {"content": content})
 
 
@@ -46,7 +47,7 @@ def _index_context(request: HttpRequest) -> dict:
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = get_object_or_404(Commitment.objects.select_related("paragraph", "subparagraph"), pk=pk)
     content = pagecache.fragment(request, "commitments/_detail_content.html",
-                                 lambda: _detail_context(request, pk), pk, request.GET.get("page"))
+                                 lambda: _detail_context(request, pk), pk, request.GET.get("page"), known={"page"})
     return render(request, "commitments/detail.html", {"commitment": commitment, "content": content})
 
 
@@ -134,7 +135,8 @@ def _partnership(request: HttpRequest) -> Partnership:
 def overview(request: HttpRequest) -> HttpResponse:
     partnership = _partnership(request)
     content = pagecache.fragment(request, "dashboards/_overview_content.html",
-                                 lambda: _overview_context(request, partnership), partnership.pk)
+                                 lambda: _overview_context(request, partnership), partnership.pk,
+                                 known={"partnership"})
     return render(request, "dashboards/overview.html", {"partnership": partnership, "content": content})
 
 

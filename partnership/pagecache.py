@@ -5,12 +5,13 @@ or late moves at midnight) and the user's audience: their organisation and roles
 see (commitments.access). Fragments hold no CSRF token and no CSP nonce: those belong to the page around them."""
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.response import Response
 
 from partnership import versioning
@@ -38,10 +39,17 @@ def value(name: str, compute: Callable, *parts):
     return found
 
 
-def fragment(request, template: str, context: Callable[[], dict], *parts) -> SafeString:
-    """The template rendered for this user's audience, or the copy already made for it."""
-    return mark_safe(value(template, lambda: render_to_string(template, context(), request),
-                           audience(request.user), *parts))
+def fragment(request, template: str, context: Callable[[], dict], *parts, known: Collection[str] = ()) -> SafeString:
+    """The template rendered for this user's audience, or the copy already made for it.
+
+    A request with query parameters outside `known` is rendered but not kept: made-up parameters must not fill the
+    cache (shared with nobody else in production, but with finite memory)."""
+    def render():
+        return render_to_string(template, context(), request)
+
+    if not set(request.GET) <= set(known):
+        return mark_safe(render())
+    return mark_safe(value(template, render, audience(request.user), *parts))
 
 
 class CachedListMixin:
@@ -49,6 +57,12 @@ class CachedListMixin:
     computing, so they are never kept. The absolute URL is part of the key: pagination links carry it."""
 
     def list(self, request, *args, **kwargs):
+        if not set(request.query_params) <= self._known_parameters():
+            return super().list(request, *args, **kwargs)
         data = value(f"api:{self.basename}", lambda: super(CachedListMixin, self).list(request, *args, **kwargs).data,
                      audience(request.user), request.build_absolute_uri())
         return Response(data)
+
+    def _known_parameters(self) -> set[str]:
+        filterset = DjangoFilterBackend().get_filterset_class(self, self.get_queryset())
+        return {*(filterset.base_filters if filterset else ()), "page", "page_size", "ordering", "format"}

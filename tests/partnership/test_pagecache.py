@@ -118,3 +118,16 @@ def test_what_is_late_is_worked_out_again_the_next_day(partnership, analyst, cli
     with time_machine.travel(date(2026, 3, 2), tick=False):
         client.force_login(analyst)
         assert "figures computed 2 March 2026" in page(client.get("/dashboard/"))
+
+
+def test_made_up_parameters_are_answered_but_not_kept(partnership, analyst, client):
+    from django.core.cache import cache
+
+    client.force_login(analyst)
+    for path in ("/commitments/?side=EU", "/api/commitments/?side=EU"):
+        cache.clear()
+        assert client.get(path).status_code == 200
+        kept = len(cache._cache)
+        for n in range(5):
+            assert client.get(f"{path}&junk={n}").status_code == 200
+        assert len(cache._cache) == kept
