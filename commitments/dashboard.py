@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 from django.db.models import Count, F, Max, Q
 
+from django.core.cache import cache
+
 from commitments.cadence import URGENCY, DueState, add_months, most_urgent
 from commitments.history import SideState, end_of, overall_statuses, side_states
 from commitments.models import CommitmentSide, StatusUpdate
@@ -95,36 +97,46 @@ def progress_over_time(partnership: Partnership, today: date) -> list[tuple[date
     """Every side's status at each month's end since adoption, as the tracker showed it then (see
     commitments.history): updates count from when they were recorded; the latest as-of date wins.
 
-    Rebuilding it reads the whole history, so it is kept until the content version moves."""
-    return pagecache.value("progress", lambda: _progress_over_time(partnership, today), partnership.pk, today)
+    Kept until the content version moves. Past month-ends never change (the history is append-only and counts
+    from when it was recorded), so the replay up to the last one is kept for the month, for the same sides, and
+    only this month's updates are read again after a write."""
+    return pagecache.value("progress", lambda: _progress(partnership, today), partnership.pk, today)
 
 
-def _progress_over_time(partnership: Partnership, today: date) -> list[tuple[date, Counter]]:
-    side_ids = set(
-        CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).values_list("pk", flat=True)
-    )
-    updates = (
-        StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership)
-        .order_by("created_at", "pk")
-        .values_list("side_id", "as_of", "created_at", "status")
-        .iterator(chunk_size=5000)
-    )
-    points = []
-    month_end = _month_end(partnership.adopted_on)
-    current: dict[int, tuple] = {}  # side -> (as_of, created_at, status)
+def _progress(partnership: Partnership, today: date) -> list[tuple[date, Counter]]:
+    sides = CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).aggregate(n=Count("pk"), top=Max("pk"))
+    last_month = add_months(today.replace(day=1), -1)
+    checkpoint = None
+    if last_month >= partnership.adopted_on.replace(day=1):
+        key = f"progress-months:{partnership.pk}:{last_month:%Y%m}:{sides['n']}:{sides['top']}"
+        checkpoint = cache.get_or_set(key, lambda: _replay(partnership, sides["n"], _month_end(last_month)),
+                                      timeout=32 * 24 * 60 * 60)
+    points, _ = _replay(partnership, sides["n"], today, checkpoint)
+    return points
+
+
+def _replay(partnership, side_count: int, until: date, checkpoint=None) -> tuple[list, dict]:
+    """The month-end pictures from adoption, or on from a checkpoint (the pictures so far and each side's latest
+    update then), to `until`."""
+    points, current = checkpoint or ([], {})  # current: side -> (as_of, created_at, status)
+    updates = StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership)
+    if points:
+        updates = updates.filter(created_at__gt=end_of(points[-1][0]))
+    updates = updates.order_by("created_at", "pk").values_list("side_id", "as_of", "created_at", "status").iterator(chunk_size=5000)
+    month_end = _month_end(add_months(points[-1][0].replace(day=1), 1) if points else partnership.adopted_on)
     pending = next(updates, None)
     while True:
-        cut = min(month_end, today)
+        cut = min(month_end, until)
         while pending is not None and pending[2] <= end_of(cut):
             side, as_of, created_at, status = pending
             if side not in current or (as_of, created_at) >= current[side][:2]:
                 current[side] = (as_of, created_at, status)
             pending = next(updates, None)
         counts = Counter(entry[2] for entry in current.values())
-        counts[Status.NOT_ASSESSED] += len(side_ids) - len(current)
+        counts[Status.NOT_ASSESSED] += side_count - len(current)
         points.append((cut, counts))
-        if month_end >= today:
-            return points
+        if month_end >= until:
+            return points, current
         month_end = _month_end(add_months(month_end.replace(day=1), 1))
 
 

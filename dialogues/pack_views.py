@@ -39,15 +39,20 @@ def _context(request, meeting, data, frozen):
     }
 
 
+def _pack_meeting(pk: int) -> Meeting:
+    """A pack reads the meeting's agenda and follow-up itself: the meeting page's prefetches are not needed."""
+    return Meeting.objects.select_related("series__partnership").get(pk=pk)
+
+
 def pack_page(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, pk)
+    meeting = _visible_meeting(request, pk, load=_pack_meeting)
     content = pagecache.fragment(request, "dialogues/_pack_content.html",
                                  lambda: _context(request, meeting, *pack_for(meeting)), meeting.pk)
     return render(request, "dialogues/pack.html", {"meeting": meeting, "content": content})
 
 
 def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, pk)
+    meeting = _visible_meeting(request, pk, load=_pack_meeting)
     data, frozen = pack_for(meeting)
     context = _context(request, meeting, data, frozen)
     context["header"] = {"title": f"Briefing pack: {meeting}", "marking": data["marking"]}
@@ -57,7 +62,7 @@ def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def pack_compare(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, pk)
+    meeting = _visible_meeting(request, pk, load=_pack_meeting)
     data, frozen = pack_for(meeting)
     if frozen is None:
         raise Http404("This meeting has not been held: its pack is not frozen yet.")

@@ -74,9 +74,9 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_form_context(request, series, form)
 
 
-def _visible_meeting(request, pk) -> Meeting:
+def _visible_meeting(request, pk, load=meeting_detail) -> Meeting:
     try:
-        meeting = meeting_detail(pk)
+        meeting = load(pk)
     except Meeting.DoesNotExist:
         raise Http404("No such meeting.") from None
     if not user_may_see_meeting(request.user, meeting):

@@ -71,6 +71,28 @@ def test_progress_over_time_rebuilds_each_month_end_from_the_history(history, pa
     assert all(sum(counts.values()) == sides for counts in points.values())
 
 
+def test_past_months_kept_from_an_earlier_replay_give_the_same_picture_as_replaying_everything(
+        history, partnership, eu_official):
+    from django.core.cache import cache
+
+    today = date(2026, 2, 10)
+    dashboard.progress_over_time(partnership, today)
+    assert any("progress-months" in key for key in cache._cache)  # the replay to 31 January is kept
+    # This month: a new update and one back-dated to December; both were recorded today.
+    record(Commitment.objects.get(ref="14.1"), eu_official, "EU", Status.DELAYED, datetime(2026, 2, 10, 9, tzinfo=BRUSSELS))
+    commitment = Commitment.objects.get(ref="20.1")
+    commitment_update_status(commitment=commitment, party_code="EU", status=Status.AT_RISK, note="late news",
+                             as_of=date(2025, 12, 1), by=eu_official, expected_version=commitment.version,
+                             now=datetime(2026, 2, 10, 11, tzinfo=BRUSSELS))
+
+    kept = dashboard.progress_over_time(partnership, today)
+    replayed, _ = dashboard._replay(partnership, CommitmentSide.objects.count(), today)
+    assert kept == replayed
+    points = dict(kept)
+    assert points[date(2026, 1, 31)][Status.DELAYED] == 1  # the past stays as the tracker showed it then
+    assert points[today][Status.DELAYED] == 2  # 14.1 EU now; 20.1 EU keeps January's later as-of date
+
+
 def test_by_owner_shows_overdue_median_days_late_and_updates_on_time(history, partnership):
     rows = {row.key: row for row in dashboard.breakdown(partnership, date(2026, 2, 1), by="owner")}
     eeas = rows["eeas"]
