@@ -10,7 +10,7 @@ from django.db.models import Count, F, Max, Q
 from django.core.cache import cache
 
 from commitments.cadence import URGENCY, DueState, add_months, most_urgent
-from commitments.history import SideState, end_of, overall_statuses, side_states
+from commitments.history import SideState, end_of, overall_statuses, side_states, sides_fingerprint
 from commitments.models import CommitmentSide, StatusUpdate
 from commitments.status import ADVANCEMENT, Status, Strength
 from partnership import pagecache
@@ -104,14 +104,14 @@ def progress_over_time(partnership: Partnership, today: date) -> list[tuple[date
 
 
 def _progress(partnership: Partnership, today: date) -> list[tuple[date, Counter]]:
-    sides = CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).aggregate(n=Count("pk"), top=Max("pk"))
+    side_count = CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).count()
     last_month = add_months(today.replace(day=1), -1)
     checkpoint = None
     if last_month >= partnership.adopted_on.replace(day=1):
-        key = f"progress-months:{partnership.pk}:{last_month:%Y%m}:{sides['n']}:{sides['top']}"
-        checkpoint = cache.get_or_set(key, lambda: _replay(partnership, sides["n"], _month_end(last_month)),
+        key = f"progress-months:{sides_fingerprint(partnership)}:{last_month:%Y%m}"
+        checkpoint = cache.get_or_set(key, lambda: _replay(partnership, side_count, _month_end(last_month)),
                                       timeout=32 * 24 * 60 * 60)
-    points, _ = _replay(partnership, sides["n"], today, checkpoint)
+    points, _ = _replay(partnership, side_count, today, checkpoint)
     return points
 
 

@@ -10,7 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from commitments.cadence import DueState, Schedule, days_late, due_state, schedule
@@ -81,6 +82,26 @@ def side_states(partnership, day: date | None = None, *, today: date | None = No
         )
         states.append(SideState(side, status, plan, day))
     return states
+
+
+def sides_fingerprint(partnership) -> str:
+    """Changes when sides are added or removed (a reload of the curated data): what a kept past depends on."""
+    sides = CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).aggregate(n=Count("pk"), top=Max("pk"))
+    return f"{partnership.pk}:{sides['n']}:{sides['top']}"
+
+
+def statuses_at(partnership, day: date, *, today: date | None = None) -> dict[int, str]:
+    """Each side's status at the end of a past day. Updates count from when they were recorded, so a past day's
+    picture never changes: it is kept for a month, for the same sides."""
+    today = today or timezone.localdate()
+
+    def compute():
+        return {s.side.pk: s.status for s in side_states(partnership, day, today=today)}
+
+    if day >= today:
+        return compute()  # today's picture still moves
+    return cache.get_or_set(f"statuses-at:{sides_fingerprint(partnership)}:{day:%Y%m%d}", compute,
+                            timeout=31 * 24 * 60 * 60)
 
 
 def overall_statuses(states: list[SideState]) -> dict[int, str]:

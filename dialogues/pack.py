@@ -12,7 +12,7 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from commitments.history import LATE, end_of, side_states
+from commitments.history import LATE, end_of, side_states, statuses_at
 from commitments.models import Commitment, StatusUpdate
 from commitments.status import Status, least_advanced, review_disagrees
 from dialogues.models import Assessment, BriefingPack, Meeting
@@ -41,7 +41,7 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
     since = previous.date if previous else partnership.adopted_on
     in_scope = _scope(meeting)
     states = [s for s in side_states(partnership, day, today=today) if s.side.commitment_id in in_scope]
-    before = {s.side.pk: s for s in side_states(partnership, since, today=today)} if since < day else {}
+    before = statuses_at(partnership, since, today=today) if since < day else {}
     # The updates recorded since the previous meeting: how many per commitment, and the latest few of each,
     # chosen in the database (a year of history can hold tens of thousands).
     window = StatusUpdate.objects.filter(
@@ -80,7 +80,7 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
                 {
                     "code": s.side.party.code,
                     "status": s.status,
-                    "before": before[s.side.pk].status if s.side.pk in before else s.status,
+                    "before": before.get(s.side.pk, s.status),
                     "due_state": s.due_state.value,
                     "due_on": s.plan.due_on.isoformat() if s.plan else None,
                 }
@@ -149,7 +149,7 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
             "updates_since": sum(counts.values()),
             "newly_achieved": sum(
                 1 for s in states
-                if s.status == Status.ACHIEVED and before.get(s.side.pk) and before[s.side.pk].status != Status.ACHIEVED
+                if s.status == Status.ACHIEVED and before.get(s.side.pk) not in (None, Status.ACHIEVED)
             ),
             "reviews": summary["reviews"],
             "review_disagrees": summary["review_disagrees"],

@@ -93,6 +93,23 @@ def test_past_months_kept_from_an_earlier_replay_give_the_same_picture_as_replay
     assert points[today][Status.DELAYED] == 2  # 14.1 EU now; 20.1 EU keeps January's later as-of date
 
 
+def test_a_past_days_statuses_are_kept_and_stay_those_the_history_gives(history, partnership, eu_official):
+    from commitments.history import side_states, statuses_at
+
+    today = date(2026, 2, 10)
+    december = statuses_at(partnership, date(2025, 12, 31), today=today)
+    # Recorded later, even back-dated to December: not part of the picture at the end of December.
+    commitment = Commitment.objects.get(ref="14.1")
+    commitment_update_status(commitment=commitment, party_code="EU", status=Status.DELAYED, note="late news",
+                             as_of=date(2025, 12, 1), by=eu_official, expected_version=commitment.version,
+                             now=datetime(2026, 2, 10, 9, tzinfo=BRUSSELS))
+    rebuilt = {s.side.pk: s.status for s in side_states(partnership, date(2025, 12, 31), today=today)}
+    assert statuses_at(partnership, date(2025, 12, 31), today=today) == december == rebuilt
+    eu_side = commitment.sides.get(party__code="EU").pk
+    assert december[eu_side] == Status.ON_TRACK
+    assert statuses_at(partnership, today, today=today)[eu_side] == Status.DELAYED  # today's is never kept
+
+
 def test_by_owner_shows_overdue_median_days_late_and_updates_on_time(history, partnership):
     rows = {row.key: row for row in dashboard.breakdown(partnership, date(2026, 2, 1), by="owner")}
     eeas = rows["eeas"]
