@@ -9,8 +9,10 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from rest_framework.authentication import get_authorization_header
 
 from accounts import two_factor
+from accounts.tokens import BearerTokenAuthentication
 
 SIGNED_IN_AT = "signed_in_at"
 
@@ -103,6 +105,10 @@ class SecondFactorMiddleware:
 
 
 def _sends_a_token(request) -> bool:
-    """An API token is checked by the API itself (accounts.tokens.BearerTokenAuthentication), not by the session."""
-    words = request.META.get("HTTP_AUTHORIZATION", "").split()
-    return request.path.startswith("/api/") and bool(words) and words[0].lower() in {"bearer", "token"}
+    """An API token is checked by the API itself (accounts.tokens.BearerTokenAuthentication), not by the session.
+
+    The header is read exactly as that class reads it: whatever it would not take for a token (say, a keyword
+    joined to the key by a non-breaking space) would let DRF fall back on the session, so it gets no pass here."""
+    words = get_authorization_header(request).split()
+    return (request.path.startswith("/api/") and bool(words)
+            and words[0].decode(errors="replace").lower() in BearerTokenAuthentication.keywords)

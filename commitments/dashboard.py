@@ -5,12 +5,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, F, Max, Q
 
-from django.core.cache import cache
-
 from commitments.cadence import URGENCY, DueState, add_months, most_urgent
-from commitments.history import SideState, end_of, overall_statuses, side_states, sides_fingerprint
+from commitments.history import SideState, end_of, overall_statuses, past_fingerprint, side_states
 from commitments.models import CommitmentSide, StatusUpdate
 from commitments.status import ADVANCEMENT, Status, Strength
 from partnership import pagecache
@@ -98,8 +97,8 @@ def progress_over_time(partnership: Partnership, today: date) -> list[tuple[date
     commitments.history): updates count from when they were recorded; the latest as-of date wins.
 
     Kept until the content version moves. Past month-ends never change (the history is append-only and counts
-    from when it was recorded), so the replay up to the last one is kept for the month, for the same sides, and
-    only this month's updates are read again after a write."""
+    from when it was recorded), so the replay up to the last one is kept under its fingerprint, and only this
+    month's updates are read again after a write."""
     return pagecache.value("progress", lambda: _progress(partnership, today), partnership.pk, today)
 
 
@@ -108,7 +107,7 @@ def _progress(partnership: Partnership, today: date) -> list[tuple[date, Counter
     last_month = add_months(today.replace(day=1), -1)
     checkpoint = None
     if last_month >= partnership.adopted_on.replace(day=1):
-        key = f"progress-months:{sides_fingerprint(partnership)}:{last_month:%Y%m}"
+        key = f"progress-months:{past_fingerprint(partnership, _month_end(last_month))}"
         checkpoint = cache.get_or_set(key, lambda: _replay(partnership, side_count, _month_end(last_month)),
                                       timeout=32 * 24 * 60 * 60)
     points, _ = _replay(partnership, side_count, today, checkpoint)

@@ -1,11 +1,15 @@
-"""The content version: bumped on every write to the data pages show, read before a cached page is looked up.
+"""The content version: moved on every write to the data pages show, read before a cached page is looked up.
 
 Signals cover saves and deletes made through the ORM, wherever they run; the few queryset updates and bulk inserts
-that change what pages show call `bump()` themselves. Reading the version before the data means a page cached under
-a version never holds data older than that version."""
+that change what pages show call `bump()` themselves. The version moves in the writer's transaction, so it becomes
+visible with the data; reading it before the data means a page kept under a version never holds older data.
+
+Each move draws a new random number rather than adding one: after a database is restored or recreated, the numbers
+it goes on to draw are not those of pages still kept from the timeline it left."""
+
+import secrets
 
 from django.apps import apps
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 # Whose writes change what pages show. The reminder ledger, notifications, sweep runs, tokens, the audit log and
@@ -24,8 +28,9 @@ def current() -> int:
 def bump() -> None:
     from partnership.models import ContentVersion
 
-    if not ContentVersion.objects.filter(pk=1).update(value=F("value") + 1):
-        ContentVersion.objects.update_or_create(pk=1, defaults={"value": 1})
+    value = secrets.randbits(62)
+    if not ContentVersion.objects.filter(pk=1).update(value=value):
+        ContentVersion.objects.update_or_create(pk=1, defaults={"value": value})
 
 
 def _moved(sender, **kwargs) -> None:

@@ -229,6 +229,10 @@ def test_api_tokens_are_a_credential_of_their_own(client, administrator, clock):
     for header in ("Bearer not-a-real-key", "Token not-a-real-key", "Bearer"):
         response = client.get("/api/commitments/", headers={"Authorization": header, "Accept": "application/json"})
         assert response.status_code == 401, header
+    # A header the token check does not take as a token (a non-breaking space, say) leaves the session to decide.
+    for header in ("Bearer\xa0not-a-real-key", "Bearer\x1fkey", "Basic abc"):
+        response = client.get("/api/commitments/", headers={"Authorization": header, "Accept": "application/json"})
+        assert response.status_code == 403 and response.json()["code"] == "second_factor_required", header
 
 
 def test_a_wrong_code_gives_a_form_error_and_is_recorded(client, administrator, clock):

@@ -37,10 +37,10 @@ def test_the_version_moves_with_every_kind_of_write_and_not_with_a_sign_in(partn
     start = versioning.current()
     update(Commitment.objects.get(ref="14.1"), eu_official)
     after_update = versioning.current()
-    assert after_update > start
+    assert after_update != start
 
     Organisation.objects.filter(slug="eeas").first().save()
-    assert versioning.current() > after_update
+    assert versioning.current() != after_update
 
     before_sign_in = versioning.current()
     response = client.post("/accounts/login/", {"username": "eu-official", "password": "correct-horse-battery"})
@@ -51,7 +51,17 @@ def test_the_version_moves_with_every_kind_of_write_and_not_with_a_sign_in(partn
 def test_reloading_the_curated_data_moves_the_version(partnership):
     before = versioning.current()
     call_command("seed", stdout=open("/dev/null", "w"))
-    assert versioning.current() > before
+    assert versioning.current() != before
+
+
+def test_writes_that_send_no_signal_move_the_version_themselves(partnership, reviewer):
+    from dialogues.services import agenda_add
+
+    series = DialogueSeries.objects.get(partnership=partnership, kind=DialogueSeries.Kind.SDD)
+    meeting = meeting_create(series=series, date=timezone.localdate() + timedelta(days=60), place="London", by=reviewer)
+    before = versioning.current()
+    agenda_add(meeting=meeting, by=reviewer, commitments=[Commitment.objects.get(ref="14.1")])  # a bulk insert
+    assert versioning.current() != before
 
 
 @pytest.mark.parametrize(("path", "before_has", "after_has"), [
@@ -103,11 +113,11 @@ def test_the_briefing_pack_shows_a_new_status_update_at_once(partnership, review
     series = DialogueSeries.objects.get(partnership=partnership, kind=DialogueSeries.Kind.SDD)
     meeting = Meeting.objects.filter(series=series, status=Meeting.Status.PLANNED).first() or meeting_create(
         series=series, date=timezone.localdate() + timedelta(days=60), place="London", by=reviewer)
+    official = make_user("eeas-2", organisation="eeas", is_official=True)
     client.force_login(reviewer)
     url = f"/dialogues/meetings/{meeting.pk}/pack/"
     before = page(client.get(url))
-    update(Commitment.objects.get(ref="14.1"), make_user("eeas-2", organisation="eeas", is_official=True),
-           status="delayed", note="Slipped a quarter.")
+    update(Commitment.objects.get(ref="14.1"), official, status="delayed", note="Slipped a quarter.")
     assert page(client.get(url)) != before
 
 
