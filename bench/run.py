@@ -40,7 +40,7 @@ from dialogues.reminders import send_due_reminders  # noqa: E402
 from partnership import versioning  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-REPEAT = int(os.environ.get("BENCH_REPEAT", "25"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "40"))
 TARGET_RATIO, TARGET_P95_MS, TARGET_SWEEP_MS = 3.0, 150.0, 100.0
 
 

@@ -24,14 +24,24 @@ def audience(user) -> str:
             f"{user.is_administrator:d}")
 
 
-def key(name: str, *parts) -> str:
+def version(request=None) -> int:
+    """The content version, read once per reading request (a GET writes nothing that its own page shows)."""
+    found = getattr(request, "_content_version", None)
+    if found is None:
+        found = versioning.current()
+        if request is not None and request.method in ("GET", "HEAD"):
+            request._content_version = found
+    return found
+
+
+def key(name: str, *parts, request=None) -> str:
     detail = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"page:{name}:{versioning.current()}:{timezone.localdate():%Y%m%d}:{detail}"
+    return f"page:{name}:{version(request)}:{timezone.localdate():%Y%m%d}:{detail}"
 
 
-def value(name: str, compute: Callable, *parts):
+def value(name: str, compute: Callable, *parts, request=None):
     """compute(), or the copy made for the same name and parts at this version and day."""
-    k = key(name, *parts)
+    k = key(name, *parts, request=request)
     found = cache.get(k)
     if found is None:
         found = compute()
@@ -49,7 +59,7 @@ def fragment(request, template: str, context: Callable[[], dict], *parts, known:
 
     if not set(request.GET) <= set(known):
         return mark_safe(render())
-    return mark_safe(value(template, render, audience(request.user), *parts))
+    return mark_safe(value(template, render, audience(request.user), *parts, request=request))
 
 
 class CachedListMixin:
@@ -60,7 +70,7 @@ class CachedListMixin:
         if not set(request.query_params) <= self._known_parameters():
             return super().list(request, *args, **kwargs)
         data = value(f"api:{self.basename}", lambda: super(CachedListMixin, self).list(request, *args, **kwargs).data,
-                     audience(request.user), request.build_absolute_uri())
+                     audience(request.user), request.build_absolute_uri(), request=request)
         return Response(data)
 
     def _known_parameters(self) -> set[str]:
