@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 # `throttled`.
 code_accepted = Signal()
 code_refused = Signal()
+device_started = Signal()
 device_confirmed = Signal()
 device_removed = Signal()
 

@@ -99,6 +99,7 @@ def two_factor_start(request: HttpRequest) -> HttpResponse:
     _require_may_enrol(request.user)
     if not two_factor.has_confirmed_device(request.user):
         two_factor.device_start(user=request.user)
+        two_factor.device_started.send(TOTPDevice, request=request, user=request.user)
     return redirect("two_factor")
 
 

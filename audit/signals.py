@@ -33,6 +33,11 @@ def second_factor_refused(sender, request, user, during, throttled, **kwargs):
     record(request, action="two-factor code refused", user=user, details={"during": during, "throttled": throttled})
 
 
+@receiver(two_factor.device_started)
+def second_factor_set_up_started(sender, request, user, **kwargs):
+    record(request, action="two-factor set-up started", user=user, details={})
+
+
 @receiver(two_factor.device_confirmed)
 def second_factor_turned_on(sender, request, user, **kwargs):
     record(request, action="two-factor turned on", user=user, details={})

@@ -87,7 +87,8 @@ def test_an_administrator_turns_it_on_only_with_a_right_code(client, administrat
     assert "Two-factor sign-in is on" in client.get(reverse("two_factor")).content.decode()
     # The code just typed proves this session: no second code before the next page.
     assert client.get(reverse("commitments:list")).status_code == 200
-    assert actions(administrator) == [("two-factor code refused", {"during": "set-up", "throttled": False}),
+    assert actions(administrator) == [("two-factor set-up started", {}),
+                                      ("two-factor code refused", {"during": "set-up", "throttled": False}),
                                       ("two-factor turned on", {})]
 
 
