@@ -5,6 +5,7 @@ from django.core.management import call_command
 from pytest_django.plugin import blocking_manager_key
 
 from accounts.models import User
+from commitments.models import Commitment
 from partnership.models import Organisation, Partnership
 
 
@@ -70,6 +71,17 @@ def eu_official(partnership):
 @pytest.fixture
 def uk_official(partnership):
     return make_user("uk-official", organisation="fcdo", is_official=True)
+
+
+@pytest.fixture
+def eda_official(partnership):
+    """An official at the EDA: it owns no side of most commitments and takes no part in the SDD."""
+    return make_user("eda-official", organisation="eda", is_official=True)
+
+
+def commitment(ref: str) -> Commitment:
+    return Commitment.objects.select_related("paragraph", "subparagraph").get(
+        paragraph__partnership__slug="eu-uk-sdp-2025", ref=ref)
 
 
 @pytest.fixture

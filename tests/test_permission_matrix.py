@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 
 from commitments.models import Commitment, StatusUpdate
+from tests.conftest import commitment
 
 # Personas are fixtures looked up by name, which pytest-django cannot see: mark the module so it runs with the
 # database tests (before the transactional ones flush the seeded Partnership).
@@ -52,10 +53,6 @@ def sign_in(client, request, persona):
     user = request.getfixturevalue(persona)
     client.force_login(user)
     return user
-
-
-def commitment(ref: str) -> Commitment:
-    return Commitment.objects.get(paragraph__partnership__slug="eu-uk-sdp-2025", ref=ref)
 
 
 def resolve(url: str) -> str:

@@ -10,7 +10,6 @@ Every JSON error has one shape: {status, code, detail, errors}.
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -20,7 +19,7 @@ from commitments.services import Evidence, commitment_update_status
 from dialogues.models import DialogueSeries
 from dialogues.services import meeting_create
 from partnership.models import Organisation, Paragraph
-from tests.conftest import make_user
+from tests.conftest import commitment
 
 pytestmark = pytest.mark.django_db
 
@@ -53,23 +52,6 @@ ENDPOINTS = [
     "/api/docs/",
 ]
 DOCS = "/api/docs/"  # an HTML page (Swagger UI), not JSON
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    """The throttles count in the cache: start and end every test with none, whatever ran before."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def eda_official(partnership):
-    return make_user("eda-official", organisation="eda", is_official=True)
-
-
-def commitment(ref: str) -> Commitment:
-    return Commitment.objects.get(paragraph__partnership__slug="eu-uk-sdp-2025", ref=ref)
 
 
 def plan_meeting(series_slug: str, by):

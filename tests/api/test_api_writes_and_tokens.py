@@ -21,7 +21,7 @@ from rest_framework.throttling import UserRateThrottle
 
 from accounts.tokens import ApiToken
 from commitments.models import Commitment, EvidenceLink, StatusUpdate
-from tests.conftest import make_user
+from tests.conftest import commitment
 
 pytestmark = pytest.mark.django_db
 
@@ -29,23 +29,6 @@ OWNED_BY_EEAS_AND_FCDO = "14.1"
 EU_ONLY = "44.1"
 ERROR_KEYS = {"status", "code", "detail", "errors"}
 JSON = {"Accept": "application/json"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle_counts():
-    """The throttles count in the cache: start and end every test with none, whatever ran before."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def eda_official(partnership):
-    return make_user("eda-official", organisation="eda", is_official=True)
-
-
-def commitment(ref: str) -> Commitment:
-    return Commitment.objects.get(paragraph__partnership__slug="eu-uk-sdp-2025", ref=ref)
 
 
 def updates_url(target: Commitment) -> str:

@@ -13,17 +13,10 @@ from commitments.models import CommitmentSide
 from dialogues import services
 from dialogues.models import DialogueSeries, FollowUpAction, Meeting
 from partnership.models import Organisation
-from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
 SDD = "security-and-defence-dialogue"
-
-
-@pytest.fixture
-def other_official(partnership):
-    """An official at the EDA, which takes no part in the Security and Defence Dialogue."""
-    return make_user("eda-official", organisation="eda", is_official=True)
 
 
 @pytest.fixture
@@ -151,8 +144,8 @@ def test_an_analysts_feed_has_the_meetings_but_no_update_due_dates(analyst, plan
     assert not [summary for summary, _ in events if summary.startswith("Update due")]
 
 
-def test_an_official_outside_the_dialogue_does_not_see_its_meetings(other_official, planned, held):
-    events = events_of(make_address(other_official))
+def test_an_official_outside_the_dialogue_does_not_see_its_meetings(eda_official, planned, held):
+    events = events_of(make_address(eda_official))
 
     assert not meeting_events(events, planned)
     assert not meeting_events(events, held)

@@ -20,7 +20,6 @@ from django.utils import timezone
 from dialogues import services
 from dialogues.models import DialogueSeries, FollowUpAction, Guidance, Meeting
 from partnership.models import Organisation
-from tests.conftest import make_user
 
 # Personas are fixtures looked up by name, which pytest-django cannot see: mark the module so it runs with the
 # database tests (before the transactional ones flush the seeded Partnership).
@@ -29,7 +28,7 @@ pytestmark = pytest.mark.django_db
 SDD = "security-and-defence-dialogue"
 
 PERSONAS = [
-    "anonymous", "outsider", "eu_official", "uk_official", "other_official", "analyst", "reviewer", "administrator",
+    "anonymous", "outsider", "eu_official", "uk_official", "eda_official", "analyst", "reviewer", "administrator",
 ]
 
 # Expected outcomes other than a bare status code.
@@ -45,12 +44,6 @@ def matrix(**expected):
 
 def everyone(outcome, **overrides):
     return matrix(**{persona: outcome for persona in PERSONAS} | overrides)
-
-
-@pytest.fixture
-def other_official(partnership):
-    """An official at the EDA, which takes no part in the Security and Defence Dialogue."""
-    return make_user("eda-official", organisation="eda", is_official=True)
 
 
 @dataclass
@@ -102,7 +95,7 @@ def assert_outcome(response, expected, url):
 # The data the matrix relies on
 
 
-def test_the_meetings_the_matrix_relies_on(meetings, other_official):
+def test_the_meetings_the_matrix_relies_on(meetings, eda_official):
     participants = {o.slug for o in meetings.series.participants.all()}
     assert participants == {"eeas-dsg", "eeas", "fcdo", "mod"}
     assert {o.slug for o in meetings.planned.participants.all()} == participants
@@ -126,7 +119,7 @@ def test_the_dialogue_index_and_series_pages_answer_every_role(client, request, 
 
 
 @pytest.mark.parametrize(
-    ("persona", "expected"), everyone(200, anonymous=LOGIN, outsider=403, other_official=403)
+    ("persona", "expected"), everyone(200, anonymous=LOGIN, outsider=403, eda_official=403)
 )
 def test_a_meeting_is_seen_by_its_participants_officials_and_the_roles_that_see_everything(
     client, request, meetings, persona, expected

@@ -12,7 +12,7 @@ from django.db import connection
 
 from commitments.models import Commitment, CommitmentSide
 from dialogues import services
-from dialogues.models import DialogueSeries, Meeting, Notification, Reminder, SweepRun
+from dialogues.models import DialogueSeries, Notification, Reminder, SweepRun
 from dialogues.reminders import MAX_ATTEMPTS, send_due_reminders
 from partnership.models import Organisation
 from tests.conftest import make_user

@@ -88,7 +88,7 @@ def test_my_work_and_the_commitment_page_show_a_new_update_at_once(partnership, 
     my_work_before = page(client.get("/my-work/"))
     update(commitment, eu_official, status="delayed", note="Slipped a quarter.")
     assert "Slipped a quarter." in page(client.get(commitment.get_absolute_url()))
-    assert page(client.get("/my-work/")) != my_work_before
+    assert page(client.get("/my-work/")).count("Delayed") == my_work_before.count("Delayed") + 1
 
 
 @pytest.mark.parametrize("first, then, then_sees", [
@@ -118,7 +118,8 @@ def test_the_briefing_pack_shows_a_new_status_update_at_once(partnership, review
     url = f"/dialogues/meetings/{meeting.pk}/pack/"
     before = page(client.get(url))
     update(Commitment.objects.get(ref="14.1"), official, status="delayed", note="Slipped a quarter.")
-    assert page(client.get(url)) != before
+    after = page(client.get(url))
+    assert "Slipped a quarter." in after and "Slipped a quarter." not in before
 
 
 def test_what_is_late_is_worked_out_again_the_next_day(partnership, analyst, client):

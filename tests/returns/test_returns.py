@@ -25,7 +25,7 @@ from commitments.status import Status
 from partnership.models import Organisation
 from returns.models import Return
 from returns.spreadsheet import COLUMNS, MAX_BYTES, MAX_ROWS, SHEET, build_workbook
-from tests.conftest import make_user
+from tests.conftest import commitment, make_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NAMES = [name for name, _ in COLUMNS]
@@ -123,10 +123,6 @@ def owned_sides(partnership, slug: str):
     return CommitmentSide.objects.filter(
         owners__organisation__slug=slug, commitment__paragraph__partnership=partnership
     ).select_related("party", "commitment__paragraph", "commitment__subparagraph").distinct()
-
-
-def commitment(ref: str) -> Commitment:
-    return Commitment.objects.select_related("paragraph", "subparagraph").get(ref=ref)
 
 
 def filled_eeas_return(client, ref: str = "11.1") -> bytes:
