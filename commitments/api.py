@@ -13,7 +13,6 @@ from commitments.selectors import commitment_history, commitment_list
 from commitments.services import Evidence, StaleVersion, commitment_update_status
 from commitments.status import Status
 from partnership.api_errors import PreconditionFailed, PreconditionRequired, error_response
-from partnership.pagecache import CachedListMixin
 
 
 class SideSerializer(serializers.ModelSerializer):
@@ -112,7 +111,7 @@ def parse_etag(value: str, commitment: Commitment) -> int | None:
     list=extend_schema(summary="Commitments, filtered as on the commitment list page"),
     retrieve=extend_schema(summary="One commitment; its ETag header is what a status update sends in If-Match"),
 )
-class CommitmentViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
+class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CommitmentSerializer
     queryset = commitment_list()
     filterset_class = CommitmentFilter
@@ -184,7 +183,7 @@ class CommitmentViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
         return Response(created, status=status.HTTP_201_CREATED, headers={"ETag": etag(commitment)})
 
 
-class UpdateViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
+class UpdateViewSet(viewsets.ReadOnlyModelViewSet):
     """The status history of every commitment (OFFICIAL-SENSITIVE notes withheld as on the pages)."""
 
     serializer_class = StatusUpdateSerializer

@@ -10,7 +10,6 @@ from django.db.models import F
 
 from commitments.models import Commitment, CommitmentSide, Ownership
 from commitments.status import Cadence, Strength
-from partnership import versioning
 from partnership.models import Organisation, Partnership, Party
 
 
@@ -160,6 +159,5 @@ def load_commitments(partnership: Partnership, path: Path) -> int:
             if commitment.updates.exists():
                 raise CurationError(f"commitment {commitment.ref}: it has recorded updates and cannot be removed")
             commitment.delete()
-    versioning.bump()  # queryset updates send no signal
     return len(entries)
 

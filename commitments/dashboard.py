@@ -5,14 +5,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, F, Max, Q
 
 from commitments.cadence import URGENCY, DueState, add_months, most_urgent
-from commitments.history import SideState, end_of, overall_statuses, past_fingerprint, side_states
+from commitments.history import SideState, end_of, overall_statuses, side_states
 from commitments.models import CommitmentSide, StatusUpdate
 from commitments.status import ADVANCEMENT, Status, Strength
-from partnership import pagecache
 from partnership.models import Area, Partnership
 
 # Dashboard order: the most advanced first, "not yet assessed" last.
@@ -94,23 +92,9 @@ def overview(partnership: Partnership, today: date, *, as_of: date | None = None
 
 def progress_over_time(partnership: Partnership, today: date) -> list[tuple[date, Counter]]:
     """Every side's status at each month's end since adoption, as the tracker showed it then (see
-    commitments.history): updates count from when they were recorded; the latest as-of date wins.
-
-    Kept until the content version moves. Past month-ends never change (the history is append-only and counts
-    from when it was recorded), so the replay up to the last one is kept under its fingerprint, and only this
-    month's updates are read again after a write."""
-    return pagecache.value("progress", lambda: _progress(partnership, today), partnership.pk, today)
-
-
-def _progress(partnership: Partnership, today: date) -> list[tuple[date, Counter]]:
+    commitments.history): updates count from when they were recorded; the latest as-of date wins."""
     side_count = CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).count()
-    last_month = add_months(today.replace(day=1), -1)
-    checkpoint = None
-    if last_month >= partnership.adopted_on.replace(day=1):
-        key = f"progress-months:{past_fingerprint(partnership, _month_end(last_month))}"
-        checkpoint = cache.get_or_set(key, lambda: _replay(partnership, side_count, _month_end(last_month)),
-                                      timeout=32 * 24 * 60 * 60)
-    points, _ = _replay(partnership, side_count, today, checkpoint)
+    points, _ = _replay(partnership, side_count, today)
     return points
 
 

@@ -10,8 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.cache import cache
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from commitments.cadence import DueState, Schedule, days_late, due_state, schedule
@@ -84,28 +83,9 @@ def side_states(partnership, day: date | None = None, *, today: date | None = No
     return states
 
 
-def past_fingerprint(partnership, day: date) -> str:
-    """What a kept picture of the past depends on: the adoption date, the sides (a reload of the curated data adds
-    or removes some) and the updates recorded by the end of `day` — in life none is added later, but a restored
-    database, demo data or a bulk load can hold other ones. Read only when a page is rendered afresh."""
-    sides = CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).aggregate(n=Count("pk"), top=Max("pk"))
-    updates = StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership, created_at__lte=end_of(day)
-                                          ).aggregate(n=Count("pk"), top=Max("pk"))
-    return (f"{partnership.pk}:{partnership.adopted_on:%Y%m%d}:{sides['n']}:{sides['top']}:{day:%Y%m%d}:"
-            f"{updates['n']}:{updates['top']}")
-
-
 def statuses_at(partnership, day: date, *, today: date | None = None) -> dict[int, str]:
-    """Each side's status at the end of a past day. Updates count from when they were recorded, so a past day's
-    picture never changes: it is kept for a month, under its fingerprint."""
-    today = today or timezone.localdate()
-
-    def compute():
-        return {s.side.pk: s.status for s in side_states(partnership, day, today=today)}
-
-    if day >= today:
-        return compute()  # today's picture still moves
-    return cache.get_or_set(f"statuses-at:{past_fingerprint(partnership, day)}", compute, timeout=31 * 24 * 60 * 60)
+    """Each side's status at the end of a day."""
+    return {s.side.pk: s.status for s in side_states(partnership, day, today=today)}
 
 
 def overall_statuses(states: list[SideState]) -> dict[int, str]:

@@ -12,25 +12,16 @@ from commitments.cadence import DueState
 from commitments.charts import stacked_bar, stacked_columns
 from commitments.filters import CommitmentFilter
 from commitments.forms import StatusUpdateForm
-from commitments.models import Commitment
 from commitments.selectors import commitment_history, commitment_list
 from commitments.services import StaleVersion, commitment_update_status
 from dialogues.selectors import latest_review, upcoming
-from partnership import pagecache
 from partnership.models import Partnership
 
 PAGE_SIZE = 50
-LIST_PARAMETERS = frozenset({*CommitmentFilter.base_filters, "page"})
 HISTORY_PAGE = 50  # a long history is read a page at a time, newest first
 
 
 def commitment_index(request: HttpRequest) -> HttpResponse:
-    content = pagecache.fragment(request, "commitments/_list_content.html", lambda: _index_context(request),
-                                 sorted(request.GET.lists()), known=LIST_PARAMETERS)
-    return render(request, "commitments/list.html", {"content": content})
-
-
-def _index_context(request: HttpRequest) -> dict:
     filterset = CommitmentFilter(request.GET or None, queryset=commitment_list())
     if filterset.as_of_day:
         page = Paginator(filterset.rows(), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -40,29 +31,24 @@ def _index_context(request: HttpRequest) -> dict:
         rows = filterset.rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
-    return {"filter": filterset, "page": page, "rows": rows, "query": query.urlencode(), "active": filterset.active,
-            "as_of": filterset.as_of_day}
+    return render(request, "commitments/list.html", {
+        "filter": filterset, "page": page, "rows": rows, "query": query.urlencode(), "active": filterset.active,
+        "as_of": filterset.as_of_day,
+    })
 
 
 def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    commitment = get_object_or_404(Commitment.objects.select_related("paragraph", "subparagraph"), pk=pk)
-    content = pagecache.fragment(request, "commitments/_detail_content.html",
-                                 lambda: _detail_context(request, pk), pk, request.GET.get("page"), known={"page"})
-    return render(request, "commitments/detail.html", {"commitment": commitment, "content": content})
-
-
-def _detail_context(request: HttpRequest, pk: int) -> dict:
     commitment = get_object_or_404(commitment_list(), pk=pk)
     sides = list(commitment.sides.all())
     today = timezone.localdate()
-    return {
+    return render(request, "commitments/detail.html", {
         "commitment": commitment,
         "paragraph": commitment.paragraph,
         "sides": [(side, user_may_update(request.user, side), side.due_state(today)) for side in sides],
         "disagree": len({side.status for side in sides}) > 1,
         "history": Paginator(commitment_history(commitment), HISTORY_PAGE).get_page(request.GET.get("page")),
         "may_see_sensitive": user_may_see_sensitive(request.user, commitment),
-    }
+    })
 
 
 def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
@@ -112,15 +98,10 @@ def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
 def my_work(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_official and request.user.organisation_id):
         raise PermissionDenied("“My work” lists what an official's organisation owns; you are not an official.")
-    content = pagecache.fragment(request, "commitments/_my_work_content.html", lambda: _my_work_context(request.user))
-    return render(request, "commitments/my_work.html", {"content": content})
-
-
-def _my_work_context(user) -> dict:
     today = timezone.localdate()
-    rows = dashboard.my_work(user, today)
+    rows = dashboard.my_work(request.user, today)
     counts = {state: sum(1 for _, s in rows if s == state) for state in DueState}
-    return {"rows": rows, "counts": counts, "today": today}
+    return render(request, "commitments/my_work.html", {"rows": rows, "counts": counts, "today": today})
 
 
 def _partnership(request: HttpRequest) -> Partnership:
@@ -134,20 +115,13 @@ def _partnership(request: HttpRequest) -> Partnership:
 
 def overview(request: HttpRequest) -> HttpResponse:
     partnership = _partnership(request)
-    content = pagecache.fragment(request, "dashboards/_overview_content.html",
-                                 lambda: _overview_context(request, partnership), partnership.pk,
-                                 known={"partnership"})
-    return render(request, "dashboards/overview.html", {"partnership": partnership, "content": content})
-
-
-def _overview_context(request: HttpRequest, partnership: Partnership) -> dict:
     today = timezone.localdate()
     next_meetings, unplanned = upcoming(partnership, request.user, today)
     review_meeting, reviews, review_disagreements = latest_review(partnership)
-    return {
+    return render(request, "dashboards/overview.html", {
         **_overview_figures(partnership, today), "next_meetings": next_meetings, "unplanned": unplanned,
         "review_meeting": review_meeting, "reviews": reviews, "review_disagreements": review_disagreements,
-    }
+    })
 
 
 def _overview_figures(partnership, today) -> dict:

@@ -3,7 +3,6 @@ from rest_framework import serializers, viewsets
 from dialogues.access import sees_all_meetings, user_may_see_sensitive_outcome
 from dialogues.models import DialogueSeries, FollowUpAction, Meeting
 from dialogues.selectors import meetings_for
-from partnership.pagecache import CachedListMixin
 
 
 class SeriesSerializer(serializers.ModelSerializer):
@@ -63,7 +62,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         return [{"title": i.title, "commitment": i.commitment_id, "reason": i.reason} for i in meeting.agenda.all()]
 
 
-class MeetingViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
+class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     """The meetings you may see: all for analysts, reviewers and administrators; officials their organisation's."""
 
     serializer_class = MeetingSerializer
@@ -81,7 +80,7 @@ class MeetingViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class ActionViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
+class ActionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ActionSerializer
     queryset = FollowUpAction.objects.none()
     filterset_fields = {"status": ["exact"], "owner__slug": ["exact"], "due_on": ["gte", "lte"]}

@@ -7,7 +7,6 @@ from django.db import transaction
 from commitments.curation import CurationError, read_toml
 from dialogues.models import DialogueSeries, Meeting
 from dialogues.services import series_reschedule
-from partnership import versioning
 from partnership.models import Organisation, Partnership
 
 
@@ -51,5 +50,4 @@ def load_dialogues(partnership: Partnership, path: Path) -> int:
             raise CurationError(f"{path.name}: series {series.slug!r} prepares unknown series {prepares!r}")
         DialogueSeries.objects.filter(pk=series.pk).update(prepares=series_by_slug[prepares][0] if prepares else None)
         series_reschedule(series)
-    versioning.bump()  # queryset updates send no signal
     return len(entries)

@@ -16,7 +16,6 @@ from dialogues import services
 from dialogues.models import Assessment, DialogueSeries, Meeting
 from dialogues.pack import changes_since_frozen, pack_for
 from dialogues.views import _visible_meeting
-from partnership import pagecache
 from reports.exports import pdf_response
 
 
@@ -46,9 +45,7 @@ def _pack_meeting(pk: int) -> Meeting:
 
 def pack_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible_meeting(request, pk, load=_pack_meeting)
-    content = pagecache.fragment(request, "dialogues/_pack_content.html",
-                                 lambda: _context(request, meeting, *pack_for(meeting)), meeting.pk)
-    return render(request, "dialogues/pack.html", {"meeting": meeting, "content": content})
+    return render(request, "dialogues/pack.html", _context(request, meeting, *pack_for(meeting)))
 
 
 def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:

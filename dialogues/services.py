@@ -12,7 +12,6 @@ from dialogues.access import user_may_manage_meetings, user_may_update_action
 from commitments.status import Verdict
 from dialogues.models import AgendaItem, Assessment, DialogueSeries, FollowUpAction, Guidance, Meeting
 from dialogues.pack import freeze_pack
-from partnership import versioning
 from partnership.markings import refuse_classified
 
 
@@ -104,7 +103,6 @@ def agenda_add(*, meeting: Meeting, by, commitments=(), reasons: dict | None = N
         items.append(AgendaItem(meeting=meeting, position=position, title=title.strip()))
     if not items:
         raise ValidationError({"commitments": "Choose at least one commitment that is not on the agenda yet, or give an item."})
-    versioning.bump()  # bulk inserts send no signal
     return AgendaItem.objects.bulk_create(items)
 
 

@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class PartnershipConfig(AppConfig):
     name = "partnership"
     verbose_name = "The agreement"
-
-    def ready(self):
-        from partnership import versioning
-
-        versioning.connect()

@@ -25,8 +25,6 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
 
-from partnership import versioning
-
 PART_HEADINGS = ("Preamble", "General framework", "Areas of Cooperation", "Way Forward")
 IMPLICIT_FIRST_PART = "Preamble"
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -412,5 +410,4 @@ def save_agreement(parsed: ParsedAgreement, *, slug: str = "", short_title: str 
             f"The new text drops paragraphs that commitments still refer to ({len(exc.protected_objects)} "
             "commitments); move or remove those commitments first."
         ) from None
-    versioning.bump()  # queryset updates send no signal
     return partnership, outcome

@@ -161,14 +161,3 @@ class Footnote(models.Model):
     def anchor(self):
         return f"fn{self.marker}"
 
-
-class ContentVersion(models.Model):
-    """One row whose number moves, in the same transaction, with every write to the tracker's data.
-
-    Costly pages are cached under it (partnership.pagecache): kept in the database rather than the cache so that a
-    write from any process (web, worker, a management command) retires every cached page at once."""
-
-    value = models.BigIntegerField(default=0)
-
-    def __str__(self):
-        return f"Content version {self.value}"

@@ -38,10 +38,7 @@ def _describe_conflict(commitment, version: int) -> str:
 
 
 def _run(rows: list[ReturnRow], *, organisation, partnership, by, now) -> list[ReturnRow]:
-    """Called inside a transaction. Every commitment named is locked first, in one order: the content version row
-    (partnership.versioning) is then the last lock taken, so a colleague's update meanwhile waits, never deadlocks."""
-    named = {r.commitment_id for r in rows if r.commitment_id}
-    list(Commitment.objects.filter(pk__in=named).order_by("pk").select_for_update().values_list("pk", flat=True))
+    """Called inside a transaction: each row through the status service, which locks its commitment."""
     seen, applied = {}, Counter()
     for row in rows:
         row.error = row.conflict = ""

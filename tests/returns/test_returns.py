@@ -808,24 +808,3 @@ def test_a_discarded_return_cannot_be_applied(client, partnership, eu_official):
     record.refresh_from_db()
     assert record.state == Return.State.DISCARDED and record.applied_at is None
     assert StatusUpdate.objects.count() == updates_before and versions() == versions_before
-
-
-def test_applying_locks_every_commitment_named_before_anything_is_written(client, partnership, eu_official):
-    """Lock order: all the return's commitments, then the content version row (moved by the first write). A
-    colleague's update of one of them meanwhile then waits for the return, and cannot deadlock with it."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.force_login(eu_official)
-    sheet = ReturnSheet(download(client))
-    for ref in ("11.1", "14.1"):
-        sheet.fill(sheet.row_of(commitment(ref)), {"New status": "In progress", "True as of": AS_OF})
-    record, _ = upload_and_preview(client, sheet.data())
-    with CaptureQueriesContext(connection) as queries:
-        assert "applied" in post_apply(client, record).content.decode().lower()
-    sql = [q["sql"] for q in queries.captured_queries]
-    lock = next(i for i, s in enumerate(sql) if "FOR UPDATE" in s and "commitments_commitment" in s)
-    first_write = next(i for i, s in enumerate(sql) if s.startswith(("INSERT", "UPDATE \"commitments", "UPDATE \"partnership_contentversion\"")))
-    assert lock < first_write
-    assert f"IN ({commitment('11.1').pk}, {commitment('14.1').pk})" in sql[lock] or \
-        f"IN ({commitment('14.1').pk}, {commitment('11.1').pk})" in sql[lock]
