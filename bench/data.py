@@ -4,6 +4,7 @@ Size factor 1 is realistic; 10 is ten times that: 200 commitments either way, th
 updates spread over ten years, 100 users, and two years of meetings with agendas, actions and reminder rows."""
 
 import random
+from importlib import import_module
 from datetime import date, datetime, time, timedelta
 from io import StringIO
 
@@ -14,11 +15,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from commitments.models import Commitment, CommitmentSide, Ownership, StatusUpdate
+from commitments.month_ends import rebuild_month_ends
 from commitments.status import Status
+from dialogues.pack import freeze_pack
 from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Guidance, Meeting, Reminder
 from partnership.models import Organisation, Partnership
 
 from bench import PASSWORD  # noqa: F401 - used by the load test too
+
+RUNNING_TOTALS = import_module("commitments.migrations.0004_history_shape").RUNNING_TOTALS
 STATUSES = [Status.IN_PROGRESS, Status.ON_TRACK, Status.ONGOING, Status.AT_RISK, Status.DELAYED, Status.NOT_STARTED]
 
 
@@ -37,6 +42,7 @@ def build(factor: int, *, log=print) -> dict:
         users = _users(100 * factor, rng)
         _updates(partnership, 20_000 * factor, users, rng, today, log)
         _meetings(partnership, 2 * factor, users, rng, today)
+        rebuild_month_ends(partnership)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # as autovacuum would soon after such a load; plans are then those of production
     return summary(partnership)
@@ -120,14 +126,17 @@ def _updates(partnership, total: int, users, rng, today: date, log) -> None:
             batch = []
             log(f"  {count} updates written")
     StatusUpdate.objects.bulk_create(batch)
-    # Bring each side's stored state (status, schedule, counters) in line with its history.
+    # Bring what the status service keeps in line with the history written in bulk: each update's running totals
+    # (the migration's statement), each side's status, schedule and counters.
+    with connection.cursor() as cursor:
+        cursor.execute(RUNNING_TOTALS)
     for side in sides:
-        last = side.updates.order_by("-as_of", "-created_at").first()
+        last = side.updates.order_by("-as_of", "-created_at", "-pk").first()
         if last is None:
             continue
-        side.status, side.status_as_of, side.last_update_at = last.status, last.as_of, side.updates.order_by("-created_at").first().created_at
-        side.update_count = side.updates.count()
-        side.on_time_count = side.updates.filter(on_time=True).count()
+        latest = side.updates.order_by("-created_at", "-pk").first()
+        side.status, side.status_as_of, side.last_update_at = last.status, last.as_of, latest.created_at
+        side.update_count, side.on_time_count = latest.side_count_after, latest.side_on_time_after
         side.reschedule(side.commitment, partnership.adopted_on)
         side.save()
 
@@ -169,6 +178,8 @@ def _meetings(partnership, years: int, users, rng, today: date) -> None:
             day += timedelta(days=182 if s.cadence in {"six_monthly", "regular"} else 365)
     Reminder.objects.bulk_create(reminders, ignore_conflicts=True)
     sdd = next(s for s in series if s.kind == DialogueSeries.Kind.SDD)
+    last_held = Meeting.objects.filter(series=sdd, status=Meeting.Status.HELD).order_by("-date").first()
+    freeze_pack(last_held, today=last_held.date)  # its pack as presented (kept if already frozen)
     if not Meeting.objects.filter(series=sdd, status=Meeting.Status.PLANNED).exists():
         planned = Meeting.objects.create(series=sdd, date=today + timedelta(days=30), place="London", created_by=reviewer)
         planned.participants.set(sdd.participants.all())

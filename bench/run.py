@@ -1,12 +1,14 @@
 """`make bench`: builds the dataset in a scratch PostgreSQL database, measures, prints one table, writes JSON.
 
-1. Data at factor 1 (realistic): SQL queries per page.
-2. Data at factor 10: queries per page again (must equal 1), then server time over repeated requests in-process and
-   through gunicorn, each page against the floor (a trivial signed-in page on the same stack) and the Django admin
-   changelist of the same commitments. Pages are rendered once per write and kept (partnership.pagecache); the
-   first request after a write is measured apart ("cold") and the queries are counted on that path.
-3. Exports: CSV and XLSX of the whole history (rows per second, memory growth), the briefing pack PDF.
-4. The reminder sweep with 10 000 reminders due, and with none.
+1. At 1×, 10× and 100× the realistic history (200 commitments; 20 000, 200 000 and 2 000 000 status updates over ten
+   years): the SQL queries every page runs, and its server time in-process over REPEAT rounds in which every page
+   and the floor view (a trivial signed-in page on the same stack) are requested in turn, so all are measured in the
+   same window. Nothing is kept between requests: every request is cold, as it is right after a write.
+2. At 10×: the same pages through gunicorn; the CSV and XLSX exports of the whole history against a plain script on
+   the same rows; the briefing pack PDF, rendered once and then served from storage.
+3. Last (it adds 10 000 users): the reminder sweep with nothing due and with 10 000 reminders due.
+Targets are printed with pass or fail: at 10×, p95 ≤ 150 ms and median ≤ 5× the floor for every page; at 100×
+within 1.5× of the page's time at 1×; the same number of queries at every size; the export, PDF and sweep targets.
 """
 
 import json
@@ -17,7 +19,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import datetime, time as clock, timedelta
 from pathlib import Path
 
 import django
@@ -32,48 +33,33 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import User  # noqa: E402
 from bench import data  # noqa: E402
-from commitments.models import CommitmentSide, StatusUpdate  # noqa: E402
-from dialogues.models import DialogueSeries, Meeting  # noqa: E402
-from dialogues.reminders import send_due_reminders  # noqa: E402
+from bench.pages import pages  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-REPEAT = int(os.environ.get("BENCH_REPEAT", "40"))
-TARGET_RATIO, TARGET_P95_MS, TARGET_SWEEP_MS = 3.0, 150.0, 100.0
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+FACTORS = [int(f) for f in os.environ.get("BENCH_FACTORS", "1,10,100").split(",")]
+TARGET_P95_MS, TARGET_X_FLOOR, TARGET_GROWTH = 150.0, 5.0, 1.5
+FLOOR = "floor (trivial page)"
 
 
-def pages() -> list[tuple[str, str, str]]:
-    """(name, user, path) of every page measured."""
-    heavy = CommitmentSide.objects.order_by("-update_count").first().commitment_id
-    official = User.objects.filter(username__startswith="bench-", is_official=True, organisation__slug="eeas").first()
-    pack = Meeting.objects.filter(series__kind=DialogueSeries.Kind.SDD, status=Meeting.Status.PLANNED).first()
-    return [
-        ("floor (trivial page)", "bench-analyst", "/ping/"),
-        ("overview dashboard", "bench-analyst", "/dashboard/"),
-        ("commitment list", "bench-analyst", "/commitments/"),
-        # Filters on the curated data match the same commitments at 1x and 10x, so the query counts compare.
-        ("commitment list, filtered", "bench-analyst", "/commitments/?side=EU&strength=firm&q=defence"),
-        ("commitment, long history", "bench-analyst", f"/commitments/{heavy}/"),
-        ("my work", official.username, "/my-work/"),
-        ("briefing pack (live)", "bench-analyst", f"/dialogues/meetings/{pack.pk}/pack/"),
-        ("API commitments", "bench-analyst", "/api/commitments/"),
-        ("API status history", "bench-analyst", "/api/updates/"),
-        ("API meetings", "bench-analyst", "/api/meetings/"),
-        ("admin changelist", "bench-admin", "/admin/commitments/commitment/"),
-    ]
+def clients(page_list) -> dict[str, Client]:
+    made = {}
+    for page in page_list:
+        if page.user.username not in made:
+            made[page.user.username] = Client()
+            made[page.user.username].force_login(page.user)
+    return made
 
 
-def query_counts() -> dict[str, int]:
-    counts = {}
-    for name, username, path in pages():
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        client.get(path)
+def query_counts(page_list) -> dict[str, int]:
+    counts, signed_in = {}, clients(page_list)
+    for page in page_list:
+        signed_in[page.user.username].get(page.path)  # sessions and connections warm
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        counts[name] = len(queries.captured_queries)
+            response = signed_in[page.user.username].get(page.path)
+        assert response.status_code == 200, (page.path, response.status_code)
+        counts[page.name] = len(queries.captured_queries)
     return counts
 
 
@@ -83,28 +69,18 @@ def stats(samples: list[float]) -> dict:
             "p95_ms": round(samples[max(0, int(len(samples) * 0.95) - 1)] * 1000, 2)}
 
 
-def in_process() -> dict[str, dict]:
-    results = {}
-    for name, username, path in pages():
-        client = Client()
-        client.force_login(User.objects.get(username=username))
-        for _ in range(3):
-            client.get(path)
-        samples = []
-        for _ in range(REPEAT):
+def in_process(page_list) -> dict[str, dict]:
+    """Round-robin: each round requests every page once, so the floor and the pages share the machine's moods."""
+    signed_in, samples = clients(page_list), {page.name: [] for page in page_list}
+    for round_number in range(REPEAT + 2):
+        for page in page_list:
             start = time.perf_counter()
-            response = client.get(path)
-            samples.append(time.perf_counter() - start)
-            assert response.status_code == 200, (path, response.status_code)
-        results[name] = stats(samples)
-        # The first request after a write renders afresh (partnership.pagecache): measured apart, and reported.
-        cold = []
-        for _ in range(3):
-            start = time.perf_counter()
-            client.get(path)
-            cold.append(time.perf_counter() - start)
-        results[name]["cold_ms"] = round(statistics.median(cold) * 1000, 2)
-    return results
+            response = signed_in[page.user.username].get(page.path)
+            elapsed = time.perf_counter() - start
+            assert response.status_code == 200, (page.path, response.status_code)
+            if round_number >= 2:  # two warm-up rounds: imports, template loading, connections
+                samples[page.name].append(elapsed)
+    return {name: stats(values) for name, values in samples.items()}
 
 
 def free_port() -> int:
@@ -113,14 +89,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def through_gunicorn() -> dict[str, dict]:
+def session_cookie(user) -> str:
+    store = SessionStore()
+    store["_auth_user_id"], store["_auth_user_backend"] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
+    store["_auth_user_hash"] = user.get_session_auth_hash()
+    store["signed_in_at"] = time.time()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def through_gunicorn(page_list) -> dict[str, dict]:
     port = free_port()
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL": "false", "STATIC_MANIFEST": "false",
            "DEBUG": "false", "LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "partnership.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--log-level", "warning"], cwd=ROOT, env=env,
-    )
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "bench.wsgi", "--bind", f"127.0.0.1:{port}",
+                               "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=env)
     try:
         for _ in range(100):
             try:
@@ -128,139 +111,117 @@ def through_gunicorn() -> dict[str, dict]:
                 break
             except OSError:
                 time.sleep(0.2)
-        results = {}
-        sessions = {}
-        for name, username, path in pages():
-            if username not in sessions:
-                user = User.objects.get(username=username)
-                store = SessionStore()
-                store["_auth_user_id"], store["_auth_user_backend"] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
-                store["_auth_user_hash"] = user.get_session_auth_hash()
-                store["signed_in_at"] = time.time()
-                store.create()
-                sessions[username] = store.session_key
-            headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={sessions[username]}"}
-            url = f"http://127.0.0.1:{port}{path}"
-            for _ in range(3):
-                urllib.request.urlopen(urllib.request.Request(url, headers=headers)).read()
-            samples = []
-            for _ in range(REPEAT):
+        cookies = {page.user.username: session_cookie(page.user) for page in page_list}
+        samples = {page.name: [] for page in page_list}
+        for round_number in range(REPEAT + 2):
+            for page in page_list:
+                request = urllib.request.Request(f"http://127.0.0.1:{port}{page.path}",
+                                                 headers={"Cookie": cookies[page.user.username]})
                 start = time.perf_counter()
-                with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as response:
+                with urllib.request.urlopen(request) as response:
                     response.read()
-                    assert response.status == 200, (path, response.status)
-                samples.append(time.perf_counter() - start)
-            results[name] = stats(samples)
-        return results
+                    assert response.status == 200, (page.path, response.status)
+                if round_number >= 2:
+                    samples[page.name].append(time.perf_counter() - start)
+        return {name: stats(values) for name, values in samples.items()}
     finally:
         server.terminate()
         server.wait(timeout=20)
 
 
-def resident() -> int:
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+def measure_pages(factor: int, out: dict) -> None:
+    print(f"Building data at {factor}x …", flush=True)
+    out[f"data_{factor}x"] = data.build(factor)
+    page_list = pages()
+    out[f"queries_{factor}x"] = query_counts(page_list)
+    print(f"Measuring pages at {factor}x …", flush=True)
+    out[f"inproc_{factor}x"] = in_process(page_list)
+    if factor == 10:
+        print("Measuring through gunicorn …", flush=True)
+        out["gunicorn_10x"] = through_gunicorn(page_list)
+        print("Exports and the briefing pack PDF …", flush=True)
+        out["exports"] = measure_exports()
+        out["pack_pdf"] = measure_pack_pdf()
 
 
-def exports() -> dict:
-    client = Client()
-    client.force_login(User.objects.get(username="bench-analyst"))
-    rows = StatusUpdate.objects.count()
-    result = {}
-    for fmt in ("csv", "xlsx"):
-        before = resident()
-        start = time.perf_counter()
-        response = client.get(f"/reports/history.{fmt}")
-        size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(b"".join(response))
-        elapsed = time.perf_counter() - start
-        result[f"history {fmt}"] = {"rows": rows, "seconds": round(elapsed, 2), "rows_per_second": int(rows / elapsed),
-                                    "bytes": size, "memory_growth_mb": round((resident() - before) / 2**20, 1)}
-    pack = Meeting.objects.filter(series__kind=DialogueSeries.Kind.SDD, status=Meeting.Status.PLANNED).first()
-    start = time.perf_counter()
-    response = client.get(f"/dialogues/meetings/{pack.pk}/pack.pdf")
-    result["briefing pack pdf"] = {"seconds": round(time.perf_counter() - start, 2), "bytes": len(response.content)}
-    return result
+def measure_exports() -> dict:
+    from bench import exports
+
+    return exports.measure()
 
 
-def sweeps() -> dict:
-    """The steady state (nothing new due) and a sweep that finds 10 000 digests to send."""
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-    quiet = timezone.make_aware(datetime.combine(timezone.localdate(), clock(5)))  # before the digest hour
-    send_due_reminders(now=quiet)  # whatever is due now goes once
-    samples = []
-    for _ in range(10):
-        start = time.perf_counter()
-        report = send_due_reminders(now=quiet + timedelta(minutes=5))
-        samples.append(time.perf_counter() - start)
-        assert report.sent == 0
-    nothing = stats(samples)
-    # 10 000 officials of one organisation with an overdue side: 10 000 digests fall due at the digest hour.
-    late = CommitmentSide.objects.order_by("pk").first()
-    CommitmentSide.objects.filter(pk=late.pk).update(due_on=timezone.localdate() - timedelta(days=60),
-                                                     overdue_on=timezone.localdate() - timedelta(days=45),
-                                                     stale_on=timezone.localdate() + timedelta(days=100))
-    crowd = late.owners.get(role="lead").organisation
-    User.objects.filter(username__startswith="crowd-").update(organisation=crowd)
-    have = User.objects.filter(username__startswith="crowd-").count()
-    User.objects.bulk_create(User(username=f"crowd-{n}", email=f"crowd-{n}@example.org", is_official=True,
-                                  organisation=crowd) for n in range(have, 10_000))
-    start = time.perf_counter()
-    report = send_due_reminders(now=quiet.replace(hour=8))
-    busy = time.perf_counter() - start
-    return {"nothing due": nothing, "10 000 due": {"seconds": round(busy, 2), "sent": report.sent}}
+def measure_pack_pdf() -> dict:
+    from bench import pdf
+
+    return pdf.measure()
+
+
+def measure_sweep() -> dict:
+    from bench import sweep
+
+    return sweep.measure()
+
+
+def page_table(out: dict) -> tuple[list[dict], list[str]]:
+    sizes = [f for f in FACTORS if f"inproc_{f}x" in out]
+    floor = {f: out[f"inproc_{f}x"][FLOOR]["median_ms"] for f in sizes}
+    rows, misses = [], []
+    for name in out[f"inproc_{sizes[0]}x"]:
+        row = {"page": name}
+        for f in sizes:
+            timing = out[f"inproc_{f}x"][name]
+            row.update({f"q{f}x": out[f"queries_{f}x"][name], f"med{f}x": timing["median_ms"], f"p95_{f}x": timing["p95_ms"],
+                        f"xfloor{f}x": round(timing["median_ms"] / floor[f], 2)})
+        if "gunicorn_10x" in out:
+            row.update({"gun_med": out["gunicorn_10x"][name]["median_ms"], "gun_p95": out["gunicorn_10x"][name]["p95_ms"]})
+        rows.append(row)
+        if name == FLOOR:
+            continue
+        queries = {row[f"q{f}x"] for f in sizes}
+        if len(queries) > 1:
+            misses.append(f"{name}: queries differ by size ({', '.join(str(row[f'q{f}x']) for f in sizes)})")
+        if 10 in sizes:
+            if row["p95_10x"] > TARGET_P95_MS:
+                misses.append(f"{name}: p95 {row['p95_10x']} ms at 10x (target {TARGET_P95_MS} ms)")
+            if row["xfloor10x"] > TARGET_X_FLOOR:
+                misses.append(f"{name}: median {row['xfloor10x']}x the floor at 10x (target {TARGET_X_FLOOR}x)")
+        if 1 in sizes and 100 in sizes:
+            row["growth"] = round(row["med100x"] / row["med1x"], 2)
+            if row["growth"] > TARGET_GROWTH:
+                misses.append(f"{name}: {row['growth']}x slower at 100x than at 1x (target {TARGET_GROWTH}x)")
+    return rows, misses
+
+
+def print_table(rows: list[dict]) -> None:
+    sizes = [f for f in FACTORS if f"q{f}x" in rows[0]]
+    head = f"{'page (every request cold)':34}" + "".join(f" {'q' + str(f) + 'x':>5} {'med ' + str(f) + 'x':>8} {'p95 ' + str(f) + 'x':>8} {'xfl':>5}" for f in sizes)
+    head += f" {'x100/1':>7} {'gun med':>8} {'gun p95':>8}"
+    print("\n" + head + "\n" + "-" * len(head))
+    for row in rows:
+        line = f"{row['page'][:34]:34}" + "".join(
+            f" {row[f'q{f}x']:>5} {row[f'med{f}x']:>8} {row[f'p95_{f}x']:>8} {row[f'xfloor{f}x']:>5}" for f in sizes)
+        line += f" {row.get('growth', ''):>7} {row.get('gun_med', ''):>8} {row.get('gun_p95', ''):>8}"
+        print(line)
 
 
 def main() -> int:
     setup_test_environment()  # the test client needs it; also swaps in the in-memory mailer
     settings.ALLOWED_HOSTS = ["*"]
-    out = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}, "at": timezone.now().isoformat()}
-    print("Building data at 1x …", flush=True)
-    out["data_1x"] = data.build(1)
-    counts_1 = query_counts()
-    print("Building data at 10x …", flush=True)
-    out["data_10x"] = data.build(10)
-    counts_10 = query_counts()
-    print("Measuring in-process …", flush=True)
-    local = in_process()
-    print("Measuring through gunicorn …", flush=True)
-    served = through_gunicorn()
-    print("Exports and sweeps …", flush=True)
-    out["exports"], out["sweep"] = exports(), sweeps()
-    floor = local["floor (trivial page)"]["median_ms"]
-    floor_served = served["floor (trivial page)"]["median_ms"]
-    admin = local["admin changelist"]["median_ms"]
-    table, misses = [], []
-    for name in local:
-        row = {
-            "page": name, "queries_1x": counts_1[name], "queries_10x": counts_10[name],
-            **{f"inproc_{k}": v for k, v in local[name].items()},
-            **{f"gunicorn_{k}": v for k, v in served[name].items()},
-            "x_floor": round(local[name]["median_ms"] / floor, 2),
-            "x_floor_gunicorn": round(served[name]["median_ms"] / floor_served, 2),
-            "x_admin": round(local[name]["median_ms"] / admin, 2),
-        }
-        table.append(row)
-        if name not in {"floor (trivial page)", "admin changelist"}:
-            if row["queries_1x"] != row["queries_10x"]:
-                misses.append(f"{name}: {row['queries_1x']} queries at 1x, {row['queries_10x']} at 10x")
-            if row["x_floor"] > TARGET_RATIO:
-                misses.append(f"{name}: median {row['x_floor']}x the floor (target {TARGET_RATIO}x)")
-            if row["inproc_p95_ms"] > TARGET_P95_MS:
-                misses.append(f"{name}: p95 {row['inproc_p95_ms']} ms (target {TARGET_P95_MS} ms)")
-    if out["sweep"]["nothing due"]["median_ms"] > TARGET_SWEEP_MS:
-        misses.append(f"sweep with nothing due: {out['sweep']['nothing due']['median_ms']} ms (target {TARGET_SWEEP_MS} ms)")
-    out["pages"], out["targets_missed"] = table, misses
-
-    header = (f"{'page':28} {'q1x':>4} {'q10x':>5} {'med ms':>8} {'p95 ms':>8} {'xfloor':>7} {'gun med':>8} {'gun p95':>8} "
-              f"{'xadmin':>7} {'cold ms':>8}")
-    print("\n" + header + "\n" + "-" * len(header))
-    for row in table:
-        print(f"{row['page']:28} {row['queries_1x']:>4} {row['queries_10x']:>5} {row['inproc_median_ms']:>8} "
-              f"{row['inproc_p95_ms']:>8} {row['x_floor']:>7} {row['gunicorn_median_ms']:>8} {row['gunicorn_p95_ms']:>8} "
-              f"{row['x_admin']:>7} {row['inproc_cold_ms']:>8}")
+    settings.ROOT_URLCONF = "bench.urls"
+    out = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}, "at": timezone.now().isoformat(),
+           "repeat": REPEAT}
+    for factor in FACTORS:
+        measure_pages(factor, out)
+    print("The reminder sweep …", flush=True)
+    out["sweep"] = measure_sweep()
+    rows, misses = page_table(out)
+    for key in ("exports", "pack_pdf", "sweep"):
+        misses += [f"{key}: {miss}" for miss in out.get(key, {}).get("missed", [])]
+    out["pages"], out["targets_missed"] = rows, misses
+    print_table(rows)
     print()
-    for name, value in {**out["exports"], **{f"sweep, {k}": v for k, v in out["sweep"].items()}}.items():
-        print(f"{name:28} {json.dumps(value)}")
+    for key in ("exports", "pack_pdf", "sweep"):
+        print(f"{key:10} {json.dumps(out.get(key))}")
     print("\nTargets: " + ("all met." if not misses else "MISSED:\n  " + "\n  ".join(misses)))
     folder = ROOT / "bench-results"
     folder.mkdir(exist_ok=True)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from commitments.models import Commitment, CommitmentSide, EvidenceLink, Ownership, StatusUpdate
+from partnership.pagination import CappedPaginator
 
 
 class OwnershipInline(admin.TabularInline):
@@ -55,11 +56,15 @@ class StatusUpdateAdmin(admin.ModelAdmin):
     """The history is append-only: readable here, written only through the status service."""
 
     list_display = ["commitment", "side", "status", "as_of", "created_by", "created_at", "marking", "illustrative"]
-    list_filter = ["status", "marking", "illustrative", "side__party"]
+    list_filter = ["status", "marking", "illustrative", "side__party", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["commitment", "side__party", "side__commitment", "created_by"]
     search_fields = ["commitment__ref", "commitment__title", "note"]
-    date_hierarchy = "as_of"
     inlines = [EvidenceInline]
+    # A history of millions of rows: newest first along the index, never counted in full (no date hierarchy
+    # either: its year links are a scan of the whole table).
+    ordering = ["-created_at", "-id"]
+    show_full_result_count = False
+    paginator = CappedPaginator
 
     def has_add_permission(self, request):
         return False

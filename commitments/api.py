@@ -13,6 +13,7 @@ from commitments.selectors import commitment_history, commitment_list
 from commitments.services import Evidence, StaleVersion, commitment_update_status
 from commitments.status import Status
 from partnership.api_errors import PreconditionFailed, PreconditionRequired, error_response
+from partnership.api_pagination import CommitmentHistoryPagination, HistoryPagination
 
 
 class SideSerializer(serializers.ModelSerializer):
@@ -132,8 +133,10 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_serializer_class()
 
     @extend_schema(
-        methods=["GET"], summary="The commitment's status history, newest first", responses=StatusUpdateSerializer(many=True),
-        filters=False,
+        methods=["GET"], summary="The commitment's status history, newest first by the date each is true as of",
+        responses=StatusUpdateSerializer(many=True), filters=False,
+        parameters=[OpenApiParameter("cursor", OpenApiTypes.STR, description="The page, as the `next` link gives it."),
+                    OpenApiParameter("page_size", OpenApiTypes.INT, description="Entries a page (at most 1000).")],
     )
     @extend_schema(
         methods=["POST"],
@@ -143,13 +146,13 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
                                      description="The commitment's current ETag (from GET /api/commitments/{id}/).")],
     )
-    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=CommitmentHistoryPagination)
     def updates(self, request, pk=None):
         commitment = self.get_object()
         if request.method == "GET":
-            history = commitment_history(commitment).select_related("commitment", "created_by")
+            history = self.paginate_queryset(commitment_history(commitment).select_related("commitment", "created_by"))
             context = self.get_serializer_context()
-            return Response(StatusUpdateSerializer(history, many=True, context=context).data)
+            return self.get_paginated_response(StatusUpdateSerializer(history, many=True, context=context).data)
         if not request.user.is_official:
             raise ApiPermissionDenied("Only officials of an organisation that owns a side may record its status.")
         if_match = request.headers.get("If-Match")
@@ -188,6 +191,7 @@ class UpdateViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = StatusUpdateSerializer
     filterset_class = UpdateFilter
+    pagination_class = HistoryPagination
     ordering_fields = ["created_at", "as_of", "id"]
     queryset = (
         StatusUpdate.objects.select_related("commitment", "side__party", "created_by")

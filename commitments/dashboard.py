@@ -1,20 +1,23 @@
-"""The numbers behind the dashboards. Each function runs a fixed number of queries, whatever the data size."""
+"""The numbers behind the dashboards and reports. They are counted from one narrow row per side, now or as of a
+past day (commitments.history), and from the stored month-ends (commitments.month_ends): the cost follows the
+number of sides, never the length of the history, and each function runs a fixed number of queries."""
 
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from django.db.models import Count, F, Max, Q
-
-from commitments.cadence import URGENCY, DueState, add_months, most_urgent
-from commitments.history import SideState, end_of, overall_statuses, side_states
-from commitments.models import CommitmentSide, StatusUpdate
+from commitments import history, month_ends
+from commitments.cadence import URGENCY, DueState, most_urgent
+from commitments.history import Fact, end_of, overall_statuses
+from commitments.models import CommitmentSide, Ownership, StatusUpdate
 from commitments.status import ADVANCEMENT, Status, Strength
-from partnership.models import Area, Partnership
+from partnership.models import Area, Organisation, Partnership
 
 # Dashboard order: the most advanced first, "not yet assessed" last.
 STATUS_ORDER = list(reversed(ADVANCEMENT))
+NO_AREA = "General framework and Way Forward"
+ALL_MONTHS, MONTHLY = 36, 24  # progress over time: every month-end up to three years, then two years monthly
 
 
 @dataclass
@@ -49,127 +52,112 @@ class Row:
     def late(self) -> int:
         return self.overdue + self.stale
 
+    def count(self, fact: Fact) -> None:
+        self.commitments.add(fact.commitment_id)
+        self.statuses[fact.status] += 1
+        self.sides += 1
+        if fact.due_state == DueState.STALE:
+            self.stale += 1
+        elif fact.due_state == DueState.OVERDUE:
+            self.overdue += 1
+        if fact.is_late:
+            self.days_late.append(fact.days_late)
+        self.updates += fact.updates
+        self.on_time += fact.on_time
 
-def overview(partnership: Partnership, today: date, *, as_of: date | None = None) -> dict:
+
+def overview(partnership: Partnership, today: date, *, as_of: date | None = None, facts=None) -> dict:
     """The overview's figures, now or as they stood at the end of `as_of`."""
-    states = side_states(partnership, as_of, today=today)
-    day = states[0].day if states else today
-    overall = overall_statuses(states)
-    commitments = {}
-    due_by_commitment = defaultdict(list)
-    for state in states:
-        commitments.setdefault(state.side.commitment_id, state.commitment)
-        due_by_commitment[state.side.commitment_id].append(state.due_state)
-    per_side = defaultdict(Counter)
-    for state in states:
-        per_side[state.side.party.code][state.status] += 1
-    strength = {
-        s: Counter(overall[pk] for pk, c in commitments.items() if c.strength == s) for s in Strength.values
-    }
+    facts = facts if facts is not None else history.facts(partnership, as_of, today=today)
+    day = facts[0].day if facts else today
+    overall = overall_statuses(facts)
+    first_side = {}  # commitment -> a fact of it, for what the commitment itself carries (strength, area)
+    due_by_commitment, per_side = defaultdict(list), defaultdict(Counter)
+    for fact in facts:
+        first_side.setdefault(fact.commitment_id, fact)
+        due_by_commitment[fact.commitment_id].append(fact.due_state)
+        per_side[fact.party][fact.status] += 1
+    strength = {s: Counter(overall[pk] for pk, f in first_side.items() if f.strength == s) for s in Strength.values}
     areas = list(Area.objects.filter(part__partnership=partnership).order_by("part__position", "position"))
-    heat = {area.pk: Counter() for area in areas}
-    no_area = Counter()
-    for pk, commitment in commitments.items():
-        (heat[commitment.paragraph.area_id] if commitment.paragraph.area_id else no_area)[overall[pk]] += 1
-    recorded = StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership, created_at__lte=end_of(day))
-    latest = {"latest": recorded.aggregate(latest=Max("created_at"))["latest"],
-              "illustrative": recorded.filter(illustrative=True).exists()}
+    heat, no_area = {area.pk: Counter() for area in areas}, Counter()
+    for pk, fact in first_side.items():
+        (heat[fact.area_id] if fact.area_id else no_area)[overall[pk]] += 1
+    demo = StatusUpdate.objects.filter(illustrative=True, commitment__paragraph__partnership=partnership,
+                                       created_at__lte=end_of(day))
     return {
         "day": day,
-        "commitment_count": len(commitments),
-        "side_count": len(states),
+        "commitment_count": len(first_side),
+        "side_count": len(facts),
         "overall": Counter(overall.values()),
         "per_side": dict(sorted(per_side.items())),
         "strength": strength,
         "due": Counter(most_urgent(v) for v in due_by_commitment.values()),
-        "side_due": Counter(state.due_state for state in states),
+        "side_due": Counter(fact.due_state for fact in facts),
         "heat_areas": [(area, heat[area.pk]) for area in areas],
         "heat_no_area": no_area,
-        "data_as_of": latest["latest"],
-        "illustrative": latest["illustrative"],
+        "data_as_of": max((f.last_recorded for f in facts if f.last_recorded), default=None),
+        "illustrative": demo.exists(),
     }
 
 
 def progress_over_time(partnership: Partnership, today: date) -> list[tuple[date, Counter]]:
-    """Every side's status at each month's end since adoption, as the tracker showed it then (see
-    commitments.history): updates count from when they were recorded; the latest as-of date wins."""
+    """Every side's status at the end of each checkpoint since adoption (`checkpoints`), as the tracker showed it
+    then, and today's.
+
+    Closed months come from their stored pictures; a month not stored yet (the day after it ended, or while the
+    daily task has not run) is read from the history as of its last day, one query for the month."""
     side_count = CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).count()
-    points, _ = _replay(partnership, side_count, today)
+    days = checkpoints(partnership.adopted_on, today)
+    stored = month_ends.stored(partnership, days)
+    points = [(day, stored[day] if day in stored else history.status_counts(partnership, day, today=today))
+              for day in days]
+    points.append((today, history.status_counts(partnership, today, today=today)))
+    for _, counts in points:
+        counts[Status.NOT_ASSESSED] += side_count - sum(counts.values())
     return points
 
 
-def _replay(partnership, side_count: int, until: date, checkpoint=None) -> tuple[list, dict]:
-    """The month-end pictures from adoption, or on from a checkpoint (the pictures so far and each side's latest
-    update then), to `until`."""
-    points, current = checkpoint or ([], {})  # current: side -> (as_of, created_at, status)
-    updates = StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership)
-    if points:
-        updates = updates.filter(created_at__gt=end_of(points[-1][0]))
-    updates = updates.order_by("created_at", "pk").values_list("side_id", "as_of", "created_at", "status").iterator(chunk_size=5000)
-    month_end = _month_end(add_months(points[-1][0].replace(day=1), 1) if points else partnership.adopted_on)
-    pending = next(updates, None)
-    while True:
-        cut = min(month_end, until)
-        while pending is not None and pending[2] <= end_of(cut):
-            side, as_of, created_at, status = pending
-            if side not in current or (as_of, created_at) >= current[side][:2]:
-                current[side] = (as_of, created_at, status)
-            pending = next(updates, None)
-        counts = Counter(entry[2] for entry in current.values())
-        counts[Status.NOT_ASSESSED] += side_count - len(current)
-        points.append((cut, counts))
-        if month_end >= until:
-            return points, current
-        month_end = _month_end(add_months(month_end.replace(day=1), 1))
+def checkpoints(adopted_on: date, today: date) -> list[date]:
+    """The month-ends before today: all of them for the first three years; after that the last two years' month
+    by month and, before them, the first month's end and each year's end (a chart of 120 columns says less)."""
+    days, day = [], month_ends.month_end(adopted_on)
+    while day < today:
+        days.append(day)
+        day = month_ends.next_month_end(day)
+    if len(days) <= ALL_MONTHS:
+        return days
+    earlier = days[:-MONTHLY]
+    return [earlier[0], *(d for d in earlier[1:] if d.month == 12), *days[-MONTHLY:]]
 
 
-def _month_end(day: date) -> date:
-    return add_months(day.replace(day=1), 1) - timedelta(days=1)
-
-
-def breakdown(partnership: Partnership, today: date, *, by: str, as_of: date | None = None) -> list[Row]:
+def breakdown(partnership: Partnership, today: date, *, by: str, as_of: date | None = None, facts=None) -> list[Row]:
     """Rows by thematic area (`by="area"`) or by owning organisation (`by="owner"`), now or as of a day."""
-    states = side_states(partnership, as_of, today=today)
-    day = states[0].day if states else today
-    past = bool(states) and day < today
-    rows: dict[str, Row] = {}
-    updates = StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership, created_at__lte=end_of(day))
-    if by == "area":
-        for area in Area.objects.filter(part__partnership=partnership).select_related("part"):
-            rows[area.slug] = Row(key=area.slug, label=area.title)
-        for state in states:
-            area = state.commitment.paragraph.area
-            _count(rows.setdefault(area.slug if area else "", Row(key="", label="General framework and Way Forward")), state)
-        grouped = updates.values(key=F("commitment__paragraph__area__slug"))
-    else:
-        for state in states:
-            for owner in state.side.owners.all():
-                org = owner.organisation
-                _count(rows.setdefault(org.slug, Row(key=org.slug, label=org.name, party=state.side.party.code)), state)
-        grouped = updates.values(key=F("side__owners__organisation__slug"))
-    if past:
-        # Back then: count the history recorded by that day. Now: the counters the status service keeps.
-        for row in rows.values():
-            row.updates = row.on_time = 0
-        for entry in grouped.annotate(n=Count("pk"), on_time=Count("pk", filter=Q(on_time=True))):
-            if row := rows.get(entry["key"] or ""):
-                row.updates, row.on_time = entry["n"], entry["on_time"]
-    result = [row for row in rows.values() if row.sides]
+    facts = facts if facts is not None else history.facts(partnership, as_of, today=today)
+    rows = _area_rows(partnership, facts) if by == "area" else _owner_rows(partnership, facts)
+    result = [row for row in rows if row.sides]
     return sorted(result, key=lambda r: (-r.late, -(r.median_days_late or 0), r.label))
 
 
-def _count(row: Row, state: SideState) -> None:
-    row.commitments.add(state.side.commitment_id)
-    row.statuses[state.status] += 1
-    row.sides += 1
-    if state.due_state == DueState.STALE:
-        row.stale += 1
-    elif state.due_state == DueState.OVERDUE:
-        row.overdue += 1
-    if state.is_late:
-        row.days_late.append(state.days_late)
-    row.updates += state.side.update_count
-    row.on_time += state.side.on_time_count
+def _area_rows(partnership, facts) -> list[Row]:
+    rows = {area.pk: Row(key=area.slug, label=area.title)
+            for area in Area.objects.filter(part__partnership=partnership).order_by("part__position", "position")}
+    rows[None] = Row(key="", label=NO_AREA)
+    for fact in facts:
+        rows[fact.area_id].count(fact)
+    return list(rows.values())
+
+
+def _owner_rows(partnership, facts) -> list[Row]:
+    owners = defaultdict(list)
+    for side_id, organisation_id in Ownership.objects.filter(
+            side__commitment__paragraph__partnership=partnership).values_list("side_id", "organisation_id"):
+        owners[side_id].append(organisation_id)
+    organisations = Organisation.objects.filter(pk__in={o for ids in owners.values() for o in ids}).select_related("party")
+    rows = {o.pk: Row(key=o.slug, label=o.name, party=o.party.code) for o in organisations}
+    for fact in facts:
+        for organisation_id in owners[fact.side_id]:
+            rows[organisation_id].count(fact)
+    return list(rows.values())
 
 
 def my_work(user, today: date) -> list[tuple[CommitmentSide, DueState]]:
@@ -181,4 +169,3 @@ def my_work(user, today: date) -> list[tuple[CommitmentSide, DueState]]:
     )
     rows = [(side, side.due_state(today)) for side in sides]
     return sorted(rows, key=lambda r: (URGENCY.index(r[1]), r[0].due_on or date.max, r[0].commitment.paragraph.number, r[0].commitment.position))
-

@@ -1,5 +1,6 @@
 """The commitment filters, shared by the list page, the API and (later) the exports, so all three agree."""
 
+from collections import defaultdict
 from datetime import timedelta
 
 import django_filters
@@ -8,8 +9,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from commitments.cadence import DUE_SOON_DAYS, DueState, most_urgent
-from commitments.history import SideState, side_states
+from commitments.history import Fact, SideState, facts
 from commitments.models import Commitment, CommitmentSide, StatusUpdate
+from commitments.selectors import commitment_list
 from commitments.status import Cadence, Status, Strength, least_advanced
 from partnership.models import Area, Organisation, Part, Partnership, Party
 
@@ -81,28 +83,41 @@ class CommitmentFilter(django_filters.FilterSet):
         return queryset
 
     def rows(self, commitments=None) -> list["Row"]:
-        """Each matching commitment with its sides' states, now or as of the past day asked for.
-
-        `commitments` (a page of the queryset) is used as it is when there is no past day."""
+        """Each matching commitment (or those of `commitments`, a page of the queryset) with its sides now."""
         today = timezone.localdate()
-        day = self.as_of_day
-        if day is None:
-            return [Row.now(c, today) for c in (self.qs if commitments is None else commitments)]
-        matching = list(self.qs)
-        states = {}
-        for partnership in {c.paragraph.partnership for c in matching}:
-            states.update({s.side.pk: s for s in side_states(partnership, day, today=today)})
-        rows = [Row(c, [states[side.pk] for side in c.sides.all()]) for c in matching]
+        return [Row.now(c, today) for c in (self.qs if commitments is None else commitments)]
+
+    def matching_as_of(self) -> tuple[list[int], dict[int, Fact]]:
+        """The ids of the commitments matching on the past day asked for, in list order, and their sides' facts
+        then. Matching is done on narrow rows; only the commitments shown are loaded (`rows_as_of`)."""
+        day, today = self.as_of_day, timezone.localdate()
+        ids = list(self.qs.values_list("pk", flat=True))
+        found: dict[int, Fact] = {}
+        for partnership in Partnership.objects.filter(paragraphs__commitments__in=ids).distinct():
+            found.update({f.side_id: f for f in facts(partnership, day, today=today, commitments=ids)})
+        by_commitment = defaultdict(list)
+        for fact in found.values():
+            by_commitment[fact.commitment_id].append(fact)
+        return [pk for pk in ids if self._matches_then(by_commitment[pk])], found
+
+    def _matches_then(self, sides: list[Fact]) -> bool:
         data = self.form.cleaned_data
-        if status := data.get("status"):
-            rows = [r for r in rows if r.overall == status]
+        if (status := data.get("status")) and least_advanced(s.status for s in sides) != status:
+            return False
         if side_status := data.get("side_status"):
             party = data.get("side")
-            rows = [r for r in rows if any(s.status == side_status and (not party or s.side.party_id == party.pk) for s in r.states)]
+            if not any(s.status == side_status and (not party or s.party == party.code) for s in sides):
+                return False
         if due := data.get("due"):
-            rows = [r for r in rows if (r.due_state in {DueState.OVERDUE, DueState.STALE} if due == "late" else r.due_state == due)]
-        return rows
+            state = most_urgent(s.due_state for s in sides)
+            return state in {DueState.OVERDUE, DueState.STALE} if due == "late" else state == due
+        return True
 
+    def rows_as_of(self, ids: list[int], found: dict[int, Fact]) -> list["Row"]:
+        commitments = commitment_list().in_bulk(ids)
+        day = self.as_of_day
+        return [Row(commitments[pk], [SideState(s, found[s.pk].status, found[s.pk].plan, day)
+                                      for s in commitments[pk].sides.all()]) for pk in ids]
 
     def search(self, queryset, name, value):
         words = value.split()[:8]
@@ -190,7 +205,7 @@ class Row:
 
     @classmethod
     def now(cls, commitment, today):
-        return cls(commitment, [SideState(side, side.status, side.plan, today) for side in commitment.sides.all()])
+        return cls(commitment, [SideState.now(side, today) for side in commitment.sides.all()])
 
     @property
     def overall(self) -> str:

@@ -7,6 +7,7 @@ from commitments.services import Evidence
 from commitments.status import Status
 
 EVIDENCE_ROWS = 3
+CORRECTABLE = 20  # the latest entries offered for correction
 
 
 class StatusUpdateForm(forms.Form):
@@ -44,8 +45,12 @@ class StatusUpdateForm(forms.Form):
 
     def __init__(self, *args, side, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["corrects"].queryset = side.updates.order_by("-as_of", "-created_at")
-        self.fields["corrects"].label_from_instance = lambda u: f"{u.as_of:%d %b %Y}: {u.get_status_display()}"
+        corrects = self.fields["corrects"]
+        corrects.queryset = side.updates.all()  # any entry of the side may be corrected (checked by id)
+        # …but only the latest are offered: a side's history can hold thousands of entries.
+        latest = side.updates.order_by("-as_of", "-created_at", "-pk")[:CORRECTABLE]
+        corrects.widget.choices = [("", corrects.empty_label)] + [
+            (u.pk, f"{u.as_of:%d %b %Y}: {u.get_status_display()}") for u in latest]
         for n in range(1, EVIDENCE_ROWS + 1):
             self.fields[f"evidence_title_{n}"] = forms.CharField(required=False, max_length=200, label=f"Evidence {n}: title")
             self.fields[f"evidence_url_{n}"] = forms.CharField(

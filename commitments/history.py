@@ -1,16 +1,22 @@
-"""Progress at any date, rebuilt from the append-only history.
+"""Progress at any date, read from the append-only history through indexes that fit it, never replayed.
 
 "As of day D" means what the tracker showed at the end of D: among the updates recorded by then, each side's
 status is that of the one true as of the latest date (the rule the status service applies). An update recorded
 later but back-dated before D is not part of D's picture; it shows from the day it was recorded. Schedules use the
 commitment's present cadence and target date.
+
+Each side's state on a past day costs two index seeks, whatever the length of its history: its first update at or
+before D in as-of order that was recorded by D (the status), and its last update recorded by D (when it last
+reported, and from that update's running totals how many updates it had by then). Today's state is stored on the
+side itself by the status service.
 """
 
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from commitments.cadence import DueState, Schedule, days_late, due_state, schedule
@@ -24,18 +30,66 @@ def end_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min)) - timedelta(microseconds=1)
 
 
-@dataclass
-class SideState:
-    """One side of one commitment as it stood on a day."""
+def is_past(day: date | None, today: date) -> bool:
+    return day is not None and day < today
 
-    side: CommitmentSide
+
+def _recorded_by(moment: datetime) -> QuerySet[StatusUpdate]:
+    """For a side (OuterRef "pk"), its updates recorded by `moment`."""
+    return StatusUpdate.objects.filter(side=OuterRef("pk"), created_at__lte=moment)
+
+
+def _last_recorded_by(moment: datetime) -> QuerySet[StatusUpdate]:
+    return _recorded_by(moment).order_by("-created_at", "-pk")
+
+
+def in_force(day: date) -> QuerySet[StatusUpdate]:
+    """For a side (OuterRef "pk"), its updates recorded by the end of `day`, the one in force first."""
+    # An update is never true as of a day after it was recorded, so every entry recorded by D is as of D or
+    # earlier: saying so lets the as-of index start at D instead of at the side's latest entry.
+    return _recorded_by(end_of(day)).filter(as_of__lte=day).order_by("-as_of", "-created_at", "-pk")
+
+
+def updates_since(partnership, moment: datetime) -> int:
+    """How many updates were recorded after `moment`: today's running totals less those of then."""
+    then = Coalesce(Subquery(_last_recorded_by(moment).values("side_count_after")[:1]), 0)
+    totals = CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).annotate(
+        count_then=then).aggregate(now=Sum("update_count"), then=Sum("count_then"))
+    return (totals["now"] or 0) - (totals["then"] or 0)
+
+
+def as_of(sides: QuerySet, day: date) -> QuerySet:
+    """The sides annotated with their state at the end of `day`: status_then, recorded_then (the last update
+    recorded by then), count_then and on_time_then (the side's running totals then)."""
+    last = _last_recorded_by(end_of(day))
+    return sides.annotate(
+        status_then=Subquery(in_force(day).values("status")[:1]),
+        recorded_then=Subquery(last.values("created_at")[:1]),
+        count_then=Subquery(last.values("side_count_after")[:1]),
+        on_time_then=Subquery(last.values("side_on_time_after")[:1]),
+    )
+
+
+def plan_for(*, cadence: str, target_date, adopted_on: date, status: str, recorded: datetime | None) -> Schedule | None:
+    return schedule(cadence=cadence, last_update=timezone.localdate(recorded) if recorded else None,
+                    adopted_on=adopted_on, status=status, target_date=target_date)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One side of one commitment as it stood on a day: the narrow row that figures are counted from."""
+
+    side_id: int
+    commitment_id: int
+    party: str
+    area_id: int | None
+    strength: str
     status: str
     plan: Schedule | None
+    updates: int
+    on_time: int
+    last_recorded: datetime | None
     day: date
-
-    @property
-    def commitment(self):
-        return self.side.commitment
 
     @property
     def due_state(self) -> DueState:
@@ -50,72 +104,111 @@ class SideState:
         return self.due_state in LATE
 
 
-def _sides(partnership):
-    return (
-        CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership)
-        .select_related("party", "commitment__paragraph__area", "commitment__paragraph__partnership", "commitment__subparagraph")
-        .prefetch_related("owners__organisation")
-        .order_by("commitment__paragraph__number", "commitment__position", "party__code")
-    )
+FACT_FIELDS = ("pk", "commitment_id", "party__code", "commitment__paragraph__area_id", "commitment__strength",
+               "commitment__cadence", "commitment__target_date")
 
 
-def side_states(partnership, day: date | None = None, *, today: date | None = None) -> list[SideState]:
-    """Every side's state now (from the stored status and schedule) or as it stood at the end of `day`."""
+def facts(partnership, day: date | None = None, *, today: date | None = None, commitments=None) -> list[Fact]:
+    """Every side's state now (stored by the status service) or at the end of a past `day`, as narrow rows.
+    `commitments` (ids) narrows it to some commitments."""
     today = today or timezone.localdate()
-    if day is None or day >= today:
-        return [SideState(side, side.status, side.plan, today) for side in _sides(partnership)]
-    seen = StatusUpdate.objects.filter(side=OuterRef("pk"), created_at__lte=end_of(day))
-    sides = _sides(partnership).annotate(
-        status_then=Subquery(seen.order_by("-as_of", "-created_at", "-pk").values("status")[:1]),
-        recorded_then=Subquery(seen.order_by("-created_at", "-pk").values("created_at")[:1]),
-    )
-    states = []
-    for side in sides:
-        status = side.status_then or Status.NOT_ASSESSED
-        plan = schedule(
-            cadence=side.commitment.cadence,
-            last_update=timezone.localdate(side.recorded_then) if side.recorded_then else None,
-            adopted_on=side.commitment.paragraph.partnership.adopted_on,
-            status=status,
-            target_date=side.commitment.target_date,
-        )
-        states.append(SideState(side, status, plan, day))
-    return states
+    sides = CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).order_by(
+        "commitment__paragraph__number", "commitment__position", "party__code")
+    if commitments is not None:
+        sides = sides.filter(commitment__in=commitments)
+    if not is_past(day, today):
+        rows = sides.values_list(*FACT_FIELDS, "status", "due_on", "overdue_on", "stale_on", "update_count",
+                                 "on_time_count", "last_update_at")
+        return [Fact(pk, c, party, area, strength, status, Schedule(due, overdue, stale) if due else None, n, on_time,
+                     last, today)
+                for pk, c, party, area, strength, _, _, status, due, overdue, stale, n, on_time, last in rows]
+    rows = as_of(sides, day).values_list(*FACT_FIELDS, "status_then", "recorded_then", "count_then", "on_time_then")
+    adopted_on = partnership.adopted_on
+    result = []
+    for pk, c, party, area, strength, cadence, target, status, recorded, n, on_time in rows:
+        status = status or Status.NOT_ASSESSED
+        plan = plan_for(cadence=cadence, target_date=target, adopted_on=adopted_on, status=status, recorded=recorded)
+        result.append(Fact(pk, c, party, area, strength, status, plan, n or 0, on_time or 0, recorded, day))
+    return result
 
 
 def statuses_at(partnership, day: date, *, today: date | None = None) -> dict[int, str]:
     """Each side's status at the end of a day."""
-    return {s.side.pk: s.status for s in side_states(partnership, day, today=today)}
+    return {f.side_id: f.status for f in facts(partnership, day, today=today)}
 
 
-def overall_statuses(states: list[SideState]) -> dict[int, str]:
+def status_counts(partnership, day: date, *, today: date | None = None) -> Counter:
+    """How many sides stood at each status at the end of `day` (now, when `day` is today)."""
+    return Counter(f.status for f in facts(partnership, day, today=today))
+
+
+def overall_statuses(rows) -> dict[int, str]:
     """Each commitment's overall status: its less advanced side's."""
     by_commitment: dict[int, list[str]] = {}
-    for state in states:
-        by_commitment.setdefault(state.side.commitment_id, []).append(state.status)
+    for row in rows:
+        by_commitment.setdefault(row.commitment_id, []).append(row.status)
     return {pk: least_advanced(statuses) for pk, statuses in by_commitment.items()}
 
 
 @dataclass
-class Change:
-    state_before: SideState
-    state_after: SideState
+class SideState:
+    """One side of one commitment as it stood on a day, with the side itself (for lists that show it)."""
+
+    side: CommitmentSide
+    status: str
+    plan: Schedule | None
+    day: date
 
     @property
-    def side(self):
-        return self.state_after.side
+    def commitment(self):
+        return self.side.commitment
+
+    @property
+    def commitment_id(self) -> int:
+        return self.side.commitment_id
+
+    @property
+    def due_state(self) -> DueState:
+        return due_state(self.plan, self.day)
+
+    @property
+    def days_late(self) -> int:
+        return days_late(self.plan, self.day)
+
+    @property
+    def is_late(self) -> bool:
+        return self.due_state in LATE
+
+    @classmethod
+    def now(cls, side: CommitmentSide, today: date) -> "SideState":
+        return cls(side, side.status, side.plan, today)
+
+
+@dataclass
+class Change:
+    before: Fact
+    after: Fact
+    side: CommitmentSide | None = None  # loaded only for the changes shown
+
+    @property
+    def side_id(self) -> int:
+        return self.after.side_id
 
     @property
     def status_changed(self) -> bool:
-        return self.state_before.status != self.state_after.status
+        return self.before.status != self.after.status
 
     @property
     def newly_late(self) -> bool:
-        return self.state_after.is_late and not self.state_before.is_late
+        return self.after.is_late and not self.before.is_late
 
     @property
     def newly_achieved(self) -> bool:
-        return self.state_after.status == Status.ACHIEVED and self.state_before.status != Status.ACHIEVED
+        return self.after.status == Status.ACHIEVED and self.before.status != Status.ACHIEVED
+
+    @property
+    def updates(self) -> int:
+        return self.after.updates - self.before.updates
 
 
 @dataclass
@@ -123,41 +216,46 @@ class Comparison:
     since: date
     until: date
     changes: list[Change]
-    updates: list[StatusUpdate]
+    partnership: object
 
     @property
-    def status_changes(self):
+    def update_count(self) -> int:
+        return sum(c.updates for c in self.changes)
+
+    @property
+    def status_changes(self) -> list[Change]:
         return [c for c in self.changes if c.status_changed]
 
     @property
-    def newly_late(self):
+    def newly_late(self) -> list[Change]:
         return [c for c in self.changes if c.newly_late]
 
     @property
-    def newly_achieved(self):
+    def newly_achieved(self) -> list[Change]:
         return [c for c in self.changes if c.newly_achieved]
 
     @property
-    def counts_before(self) -> Counter:
-        return Counter(c.state_before.status for c in self.changes)
+    def changed(self) -> list[Change]:
+        return [c for c in self.changes if c.status_changed or c.newly_late or c.newly_achieved]
 
-    @property
-    def counts_after(self) -> Counter:
-        return Counter(c.state_after.status for c in self.changes)
+    def updates(self) -> QuerySet[StatusUpdate]:
+        """The updates recorded in between, oldest first: a queryset, to page or stream."""
+        return (
+            StatusUpdate.objects.filter(commitment__paragraph__partnership=self.partnership,
+                                        created_at__gt=end_of(self.since), created_at__lte=end_of(self.until))
+            .select_related("commitment__paragraph", "commitment__subparagraph", "side__party", "created_by")
+            .order_by("created_at", "pk")
+        )
 
 
 def compare(partnership, since: date, until: date, *, today: date | None = None) -> Comparison:
     """What changed between the end of `since` and the end of `until`: updates recorded, status changes per side,
     sides newly overdue or stale, sides newly achieved."""
-    before = {s.side.pk: s for s in side_states(partnership, since, today=today)}
-    after = side_states(partnership, until, today=today)
-    changes = [Change(before[s.side.pk], s) for s in after]
-    updates = list(
-        StatusUpdate.objects.filter(
-            commitment__paragraph__partnership=partnership, created_at__gt=end_of(since), created_at__lte=end_of(until)
-        )
-        .select_related("commitment__paragraph", "commitment__subparagraph", "side__party", "created_by")
-        .prefetch_related("evidence")
-        .order_by("created_at", "pk")
-    )
-    return Comparison(since, until, changes, updates)
+    before = {f.side_id: f for f in facts(partnership, since, today=today)}
+    changes = [Change(before[f.side_id], f) for f in facts(partnership, until, today=today)]
+    comparison = Comparison(since, until, changes, partnership)
+    changed = {c.side_id: c for c in comparison.changed}
+    for side in CommitmentSide.objects.filter(pk__in=changed).select_related(
+            "party", "commitment__paragraph", "commitment__subparagraph"):
+        changed[side.pk].side = side
+    return comparison

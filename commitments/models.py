@@ -11,7 +11,7 @@ from django.utils import timezone
 from commitments.cadence import DueState, Schedule, days_late, due_state, schedule
 
 from commitments.status import RAG, Cadence, Status, Strength
-from partnership.models import Organisation, Paragraph, Party, SubParagraph
+from partnership.models import Organisation, Paragraph, Partnership, Party, SubParagraph
 
 
 class Commitment(models.Model):
@@ -59,7 +59,12 @@ class Commitment(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"¶{self.paragraph.number}({self.subparagraph.label})" if self.subparagraph_id else f"¶{self.ref}"
+        return self.reference_of(self.paragraph.number, self.subparagraph.label if self.subparagraph_id else None, self.ref)
+
+    @staticmethod
+    def reference_of(paragraph_number: int, subparagraph_label: str | None, ref: str) -> str:
+        """How a commitment is cited: ¶12(a) for a sub-paragraph, ¶14.2 for the second clause of ¶14."""
+        return f"¶{paragraph_number}({subparagraph_label})" if subparagraph_label else f"¶{ref}"
 
     @property
     def rag(self) -> str:
@@ -163,14 +168,23 @@ class StatusUpdate(models.Model):
     created_at = models.DateTimeField()
     version_after = models.PositiveIntegerField(help_text="The commitment's version once this update was applied.")
     on_time = models.BooleanField(help_text="Whether the side was not yet overdue when the update was made.")
+    # The side's running totals once this update was applied. How many updates a side had by any moment is then
+    # read from its latest update recorded by then (one index seek), never counted over the history.
+    side_count_after = models.PositiveIntegerField(default=0)
+    side_on_time_after = models.PositiveIntegerField(default=0)
     illustrative = models.BooleanField(default=False, help_text="Demo data: not a record of what happened.")
 
     class Meta:
         ordering = ["-as_of", "-created_at", "-pk"]
         indexes = [
-            models.Index(fields=["side", "-as_of", "-created_at"], name="update_side_latest"),
-            models.Index(fields=["commitment", "-created_at"], name="update_commitment_recent"),
-            models.Index(fields=["-created_at"], name="update_recent"),
+            # A side's status as of a day: the first entry at or before the day in as-of order.
+            models.Index(fields=["side", "-as_of", "-created_at", "-id"], name="update_side_latest"),
+            # A side's last update recorded by a moment (its schedule and running totals then).
+            models.Index(fields=["side", "-created_at", "-id"], name="update_side_recorded"),
+            # The commitment page's history, newest first, a page at a time.
+            models.Index(fields=["commitment", "-as_of", "-created_at", "-id"], name="update_commitment_history"),
+            models.Index(fields=["commitment", "-created_at", "-id"], name="update_commitment_recent"),
+            models.Index(fields=["-created_at", "-id"], name="update_recent"),
             # Every page asks whether demo entries exist: a partial index answers without scanning the history.
             models.Index(fields=["id"], condition=models.Q(illustrative=True), name="update_illustrative"),
         ]
@@ -186,3 +200,33 @@ class EvidenceLink(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class MonthEnd(models.Model):
+    """A closed month of a partnership. Its picture never changes once the month is over (updates count from
+    when they were recorded), so it is stored: `commitments.month_ends` writes it, "progress over time" reads it."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="The month's last day.")
+    counts = models.JSONField(default=dict, help_text="Sides at each status then (those with no update not counted).")
+
+    class Meta:
+        ordering = ["partnership", "day"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "day"], name="month_end_unique")]
+
+    def __str__(self):
+        return f"{self.partnership_id}: {self.day:%B %Y}"
+
+
+class MonthEndStatus(models.Model):
+    """A side's status at the end of a closed month: that of the update with the latest as-of date among those
+    recorded by then. A side with no update by then has no row (it was not yet assessed). The month's counts are
+    kept from these rows, so an update recorded in a closed month moves exactly the counts it changes."""
+
+    month_end = models.ForeignKey(MonthEnd, on_delete=models.CASCADE, related_name="statuses")
+    side = models.ForeignKey(CommitmentSide, on_delete=models.CASCADE, related_name="+")
+    update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month_end", "side"], name="month_end_status_unique")]

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from commitments import month_ends
 from commitments.access import user_may_update
 from commitments.cadence import DueState
 from commitments.models import Commitment, CommitmentSide, EvidenceLink, Marking, StatusUpdate
@@ -57,11 +58,12 @@ def commitment_update_status(
     1. Lock the commitment row and refuse a stale `expected_version` (two officials editing at once).
     2. Check the author owns the side and validate the update; errors are ValidationError by field.
     3. Append the history row and its evidence.
-    4. Move the side's current status if this update is the side's latest by its as-of date, then the
-       commitment's overall status (the less advanced side) and its version.
+    4. Move the side's current status if this update is the side's latest by its as-of date, its schedule and
+       running totals, then the commitment's overall status (the less advanced side) and its version.
+    5. Apply the update to the stored month-ends it belongs to (only when recorded in a closed month).
     """
-    now = now or timezone.now()
     locked = Commitment.objects.select_for_update(of=("self",)).select_related("paragraph__partnership").get(pk=commitment.pk)
+    now = now or timezone.now()  # read once the lock is held: a side's updates are recorded in the order they commit
     if locked.version != expected_version:
         raise StaleVersion(locked.version)
     side = (
@@ -74,6 +76,9 @@ def commitment_update_status(
         raise ValidationError({"side": f"This commitment does not bind the {party_code} side."})
     if not user_may_update(by, side):
         raise PermissionDenied("Only officials of an organisation that owns this side may update it.")
+    if side.last_update_at and now < side.last_update_at:
+        # The running totals and the month-end pictures count updates in the order they were recorded.
+        raise ValueError(f"An update of {side} is already recorded at {side.last_update_at}, after {now}.")
 
     errors = {}
     if status not in Status.values or status == Status.NOT_ASSESSED:
@@ -108,6 +113,7 @@ def commitment_update_status(
 
     today = timezone.localdate(now)
     adopted_on = locked.paragraph.partnership.adopted_on
+    on_time = side.due_state(today) not in {DueState.OVERDUE, DueState.STALE}
     update = StatusUpdate.objects.create(
         commitment=locked,
         side=side,
@@ -120,7 +126,9 @@ def commitment_update_status(
         created_by=by,
         created_at=now,
         version_after=locked.version + 1,
-        on_time=side.due_state(today) not in {DueState.OVERDUE, DueState.STALE},
+        on_time=on_time,
+        side_count_after=side.update_count + 1,
+        side_on_time_after=side.on_time_count + on_time,
         illustrative=illustrative,
     )
     EvidenceLink.objects.bulk_create(
@@ -131,8 +139,8 @@ def commitment_update_status(
     if side.status_as_of is None or as_of >= side.status_as_of:
         side.status, side.status_as_of = status, as_of
     side.last_update_at = now
-    side.update_count += 1
-    side.on_time_count += update.on_time
+    side.update_count = update.side_count_after
+    side.on_time_count = update.side_on_time_after
     side.reschedule(locked, adopted_on)
     side.save(update_fields=[
         "status", "status_as_of", "last_update_at", "due_on", "overdue_on", "stale_on", "update_count", "on_time_count",
@@ -142,4 +150,5 @@ def commitment_update_status(
     locked.version += 1
     locked.save(update_fields=["status", "version"])
     commitment.status, commitment.version = locked.status, locked.version
+    month_ends.record_update(update, locked.paragraph.partnership_id)
     return update

@@ -16,6 +16,7 @@ from commitments.selectors import commitment_history, commitment_list
 from commitments.services import StaleVersion, commitment_update_status
 from dialogues.selectors import latest_review, upcoming
 from partnership.models import Partnership
+from partnership.pagination import CountedPaginator
 
 PAGE_SIZE = 50
 HISTORY_PAGE = 50  # a long history is read a page at a time, newest first
@@ -24,8 +25,9 @@ HISTORY_PAGE = 50  # a long history is read a page at a time, newest first
 def commitment_index(request: HttpRequest) -> HttpResponse:
     filterset = CommitmentFilter(request.GET or None, queryset=commitment_list())
     if filterset.as_of_day:
-        page = Paginator(filterset.rows(), PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = page.object_list
+        ids, found = filterset.matching_as_of()
+        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = page.object_list = filterset.rows_as_of(page.object_list, found)
     else:
         page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = filterset.rows(page.object_list)
@@ -46,7 +48,8 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "paragraph": commitment.paragraph,
         "sides": [(side, user_may_update(request.user, side), side.due_state(today)) for side in sides],
         "disagree": len({side.status for side in sides}) > 1,
-        "history": Paginator(commitment_history(commitment), HISTORY_PAGE).get_page(request.GET.get("page")),
+        "history": CountedPaginator(commitment_history(commitment), HISTORY_PAGE,
+                                    count=sum(side.update_count for side in sides)).get_page(request.GET.get("page")),
         "may_see_sensitive": user_may_see_sensitive(request.user, commitment),
     })
 
@@ -72,7 +75,9 @@ def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
                     expected_version=data["version"], corrects=data["corrects"],
                 )
             except StaleVersion as stale:
-                conflict = commitment_history(commitment).filter(version_after__gt=data["version"])
+                # Each update moves the version by one: the changes meanwhile are the latest (stale - seen) entries.
+                conflict = (commitment_history(commitment).filter(version_after__gt=data["version"])
+                            .order_by("-created_at", "-pk")[: max(stale.current - data["version"], 0)])
                 # Keep everything typed; only the version moves on, so one click resubmits.
                 form = StatusUpdateForm({**request.POST.dict(), "version": stale.current}, side=the_side)
                 form.is_valid()

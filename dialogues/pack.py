@@ -8,13 +8,12 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from commitments.history import LATE, end_of, side_states, statuses_at
+from commitments.history import LATE, end_of, facts
 from commitments.models import Commitment, StatusUpdate
-from commitments.status import Status, least_advanced, review_disagrees
+from commitments.status import Cadence, Status, least_advanced, review_disagrees
 from dialogues.models import Assessment, BriefingPack, Meeting
 from dialogues.selectors import previous_held, proposed_agenda
 
@@ -22,11 +21,37 @@ TROUBLED = {Status.AT_RISK, Status.DELAYED}
 PACK_UPDATES = 3  # the latest updates shown per commitment; the count says how many there were
 
 
-def _scope(meeting: Meeting):
+def _scope(meeting: Meeting) -> list[int]:
     commitments = Commitment.objects.filter(paragraph__partnership=meeting.series.partnership_id)
     if not meeting.series.monitors_everything:
         commitments = commitments.filter(paragraph__in=meeting.series.paragraphs.all())
-    return set(commitments.values_list("pk", flat=True))
+    return list(commitments.values_list("pk", flat=True))
+
+
+def _commitments(in_scope: list[int], since: date, day: date) -> list[dict]:
+    """The commitments in scope, in document order, each with the ids of its latest updates recorded since the
+    previous meeting (an index seek each, however long the history)."""
+    recent = StatusUpdate.objects.filter(
+        commitment=OuterRef("pk"), created_at__gt=end_of(since), created_at__lte=end_of(day)
+    ).order_by("-created_at", "-pk").values("pk")
+    latest = {f"u{n}": Subquery(recent[n:n + 1]) for n in range(PACK_UPDATES)}
+    return list(
+        Commitment.objects.filter(pk__in=in_scope).order_by("paragraph__number", "position").annotate(**latest)
+        .values("pk", "ref", "title", "strength", "cadence", "paragraph__number", "subparagraph__label",
+                "paragraph__area__title", "paragraph__part__title", *latest)
+    )
+
+
+def _recent_updates(commitments: list[dict]) -> dict[int, list[dict]]:
+    ids = [row[f"u{n}"] for row in commitments for n in range(PACK_UPDATES) if row[f"u{n}"]]
+    recent = defaultdict(list)
+    for u in StatusUpdate.objects.filter(pk__in=ids).select_related("side__party", "created_by").order_by("created_at", "pk"):
+        recent[u.commitment_id].append({
+            "id": u.pk, "side": u.side.party.code, "status": u.status, "note": u.note, "marking": u.marking,
+            "as_of": u.as_of.isoformat(), "recorded": timezone.localtime(u.created_at).isoformat(),
+            "by": u.created_by.username if u.created_by else "", "illustrative": u.illustrative,
+        })
+    return recent
 
 
 def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
@@ -40,95 +65,25 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
     previous = previous_held(meeting)
     since = previous.date if previous else partnership.adopted_on
     in_scope = _scope(meeting)
-    states = [s for s in side_states(partnership, day, today=today) if s.side.commitment_id in in_scope]
-    before = statuses_at(partnership, since, today=today) if since < day else {}
-    # The updates recorded since the previous meeting: how many per commitment, and the latest few of each,
-    # chosen in the database (a year of history can hold tens of thousands).
-    window = StatusUpdate.objects.filter(
-        commitment__in=in_scope, created_at__gt=end_of(since), created_at__lte=end_of(day)
-    )
-    counts = dict(window.values_list("commitment_id").annotate(n=Count("pk")).values_list("commitment_id", "n"))
-    latest = (
-        window.annotate(rank=Window(RowNumber(), partition_by=[F("commitment_id")], order_by=[F("created_at").desc(), F("pk").desc()]))
-        .filter(rank__lte=PACK_UPDATES)
-        .select_related("side__party", "created_by")
-        .order_by("commitment_id", "created_at", "pk")
-    )
+    sides = defaultdict(list)
+    for fact in facts(partnership, day, today=today, commitments=in_scope):
+        sides[fact.commitment_id].append(fact)
+    then = {f.side_id: f for f in facts(partnership, since, today=today, commitments=in_scope)} if since < day else {}
+    commitments = _commitments(in_scope, since, day)
+    recent = _recent_updates(commitments)
     reviews = {a.commitment_id: a for a in Assessment.objects.filter(meeting=meeting).select_related("assessed_by")}
 
-    recent = defaultdict(list)
-    for update in latest:
-        recent[update.commitment_id].append(update)
-    by_commitment = defaultdict(list)
-    for state in states:
-        by_commitment[state.side.commitment_id].append(state)
-
-    areas, area_index, summary = [], {}, Counter()
-    for pk, sides in by_commitment.items():
-        commitment = sides[0].commitment
-        overall = least_advanced(s.status for s in sides)
-        review = reviews.get(pk)
-        entry = {
-            "id": pk,
-            "ref": commitment.ref,
-            "reference": commitment.reference,
-            "title": commitment.title,
-            "strength": commitment.strength,
-            "cadence": commitment.get_cadence_display(),
-            "overall": overall,
-            "sides": [
-                {
-                    "code": s.side.party.code,
-                    "status": s.status,
-                    "before": before.get(s.side.pk, s.status),
-                    "due_state": s.due_state.value,
-                    "due_on": s.plan.due_on.isoformat() if s.plan else None,
-                }
-                for s in sides
-            ],
-            "updates": [
-                {
-                    "id": u.pk, "side": u.side.party.code, "status": u.status, "note": u.note, "marking": u.marking,
-                    "as_of": u.as_of.isoformat(), "recorded": timezone.localtime(u.created_at).isoformat(),
-                    "by": u.created_by.username if u.created_by else "", "illustrative": u.illustrative,
-                }
-                for u in recent[pk]
-            ],
-            "update_count": counts.get(pk, 0),
-            "review": {"verdict": review.verdict, "rationale": review.rationale, "by": str(review.assessed_by)} if review else None,
-            "review_disagrees": bool(review and review_disagrees(review.verdict, overall)),
-            "late": any(s.due_state in LATE for s in sides),
-            "troubled": any(s.status in TROUBLED for s in sides),
-        }
-        entry["moved"] = any(side["status"] != side["before"] for side in entry["sides"])
-        area = commitment.paragraph.area.title if commitment.paragraph.area else commitment.paragraph.part.title
+    areas, area_index = [], {}
+    for row in commitments:
+        entry = _entry(row, sides[row["pk"]], then, recent[row["pk"]], reviews.get(row["pk"]))
+        area = row["paragraph__area__title"] or row["paragraph__part__title"]
         if area not in area_index:
             area_index[area] = len(areas)
             areas.append({"title": area, "commitments": []})
         areas[area_index[area]]["commitments"].append(entry)
-        summary["late"] += entry["late"]
-        summary["troubled"] += entry["troubled"]
-        summary["moved"] += entry["moved"]
-        summary["reviews"] += review is not None
-        summary["review_disagrees"] += entry["review_disagrees"]
-
-    follow_up = None
-    if previous:
-        follow_up = {
-            "meeting": {"id": previous.pk, "date": previous.date.isoformat(), "title": str(previous)},
-            "guidance": [g.text for g in previous.guidance.all()],
-            "actions": [
-                {"title": a.title, "owner": a.owner.short_name, "due_on": a.due_on.isoformat(), "status": a.status,
-                 "status_label": a.get_status_display(), "overdue": a.is_overdue(day)}
-                for a in previous.actions.all()
-            ],
-        }
-    agenda = [{"title": i.title, "reason": i.reason, "commitment": i.commitment_id} for i in meeting.agenda.all()]
-    proposed = []
-    if meeting.status == Meeting.Status.PLANNED:
-        proposed = [{"commitment": p.commitment.pk, "title": f"{p.commitment.reference} {p.commitment.title}",
-                     "reason": p.reason_text} for p in proposed_agenda(meeting, today)]
-    sensitive = any(u["marking"] == "OFFICIAL-SENSITIVE" for a in areas for c in a["commitments"] for u in c["updates"])
+    entries = [c for a in areas for c in a["commitments"]]
+    all_sides = [f for group in sides.values() for f in group]
+    sensitive = any(u["marking"] == "OFFICIAL-SENSITIVE" for c in entries for u in c["updates"])
     return {
         "meeting": {"id": meeting.pk, "title": str(meeting), "series": meeting.series.name, "kind": meeting.series.kind,
                     "date": meeting.date.isoformat(), "place": meeting.place, "status": meeting.status},
@@ -137,29 +92,85 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
         "since": since.isoformat(),
         "previous": {"id": previous.pk, "date": previous.date.isoformat()} if previous else None,
         "marking": "OFFICIAL-SENSITIVE" if sensitive else "OFFICIAL",
-        "summary": {
-            "commitments": len(by_commitment),
-            "sides": len(states),
-            "overall": dict(Counter(least_advanced(s.status for s in sides) for sides in by_commitment.values())),
-            "per_side": {code: dict(Counter(s.status for s in states if s.side.party.code == code))
-                         for code in sorted({s.side.party.code for s in states})},
-            "late": summary["late"],
-            "troubled": summary["troubled"],
-            "moved": summary["moved"],
-            "updates_since": sum(counts.values()),
-            "newly_achieved": sum(
-                1 for s in states
-                if s.status == Status.ACHIEVED and before.get(s.side.pk) not in (None, Status.ACHIEVED)
-            ),
-            "reviews": summary["reviews"],
-            "review_disagrees": summary["review_disagrees"],
-        },
+        "summary": _summary(entries, all_sides, then),
         "areas": areas,
-        "follow_up": follow_up,
-        "agenda": agenda,
-        "proposed": proposed,
-        "illustrative": window.filter(illustrative=True).exists(),
+        "follow_up": _follow_up(previous, day),
+        "agenda": [{"title": i.title, "reason": i.reason, "commitment": i.commitment_id} for i in meeting.agenda.all()],
+        "proposed": _proposed(meeting, today),
+        "illustrative": StatusUpdate.objects.filter(
+            commitment__in=in_scope, illustrative=True, created_at__gt=end_of(since), created_at__lte=end_of(day)
+        ).exists(),
     }
+
+
+def _entry(row: dict, sides: list, then: dict, updates: list[dict], review) -> dict:
+    overall = least_advanced(s.status for s in sides)
+    entry = {
+        "id": row["pk"],
+        "ref": row["ref"],
+        "reference": Commitment.reference_of(row["paragraph__number"], row["subparagraph__label"], row["ref"]),
+        "title": row["title"],
+        "strength": row["strength"],
+        "cadence": Cadence(row["cadence"]).label,
+        "overall": overall,
+        "sides": [
+            {
+                "code": s.party,
+                "status": s.status,
+                "before": then[s.side_id].status if s.side_id in then else s.status,
+                "due_state": s.due_state.value,
+                "due_on": s.plan.due_on.isoformat() if s.plan else None,
+            }
+            for s in sides
+        ],
+        "updates": updates,
+        "update_count": sum(s.updates - (then[s.side_id].updates if s.side_id in then else s.updates) for s in sides),
+        "review": {"verdict": review.verdict, "rationale": review.rationale, "by": str(review.assessed_by)} if review else None,
+        "review_disagrees": bool(review and review_disagrees(review.verdict, overall)),
+        "late": any(s.due_state in LATE for s in sides),
+        "troubled": any(s.status in TROUBLED for s in sides),
+    }
+    entry["moved"] = any(side["status"] != side["before"] for side in entry["sides"])
+    return entry
+
+
+def _summary(entries: list[dict], sides: list, then: dict) -> dict:
+    return {
+        "commitments": len(entries),
+        "sides": len(sides),
+        "overall": dict(Counter(c["overall"] for c in entries)),
+        "per_side": {code: dict(Counter(s.status for s in sides if s.party == code))
+                     for code in sorted({s.party for s in sides})},
+        "late": sum(c["late"] for c in entries),
+        "troubled": sum(c["troubled"] for c in entries),
+        "moved": sum(c["moved"] for c in entries),
+        "updates_since": sum(c["update_count"] for c in entries),
+        "newly_achieved": sum(1 for s in sides if s.status == Status.ACHIEVED and s.side_id in then
+                              and then[s.side_id].status != Status.ACHIEVED),
+        "reviews": sum(c["review"] is not None for c in entries),
+        "review_disagrees": sum(c["review_disagrees"] for c in entries),
+    }
+
+
+def _follow_up(previous: Meeting | None, day: date) -> dict | None:
+    if previous is None:
+        return None
+    return {
+        "meeting": {"id": previous.pk, "date": previous.date.isoformat(), "title": str(previous)},
+        "guidance": [g.text for g in previous.guidance.all()],
+        "actions": [
+            {"title": a.title, "owner": a.owner.short_name, "due_on": a.due_on.isoformat(), "status": a.status,
+             "status_label": a.get_status_display(), "overdue": a.is_overdue(day)}
+            for a in previous.actions.all()
+        ],
+    }
+
+
+def _proposed(meeting: Meeting, today: date) -> list[dict]:
+    if meeting.status != Meeting.Status.PLANNED:
+        return []
+    return [{"commitment": p.commitment.pk, "title": f"{p.commitment.reference} {p.commitment.title}",
+             "reason": p.reason_text} for p in proposed_agenda(meeting, today)]
 
 
 @transaction.atomic
@@ -180,7 +191,7 @@ def pack_for(meeting: Meeting, *, today: date | None = None) -> tuple[dict, Brie
 
 def changes_since_frozen(frozen: dict, partnership, *, today: date | None = None) -> list[dict]:
     """Per side, what differs between the frozen pack and today: status or lateness."""
-    now = {(s.side.commitment_id, s.side.party.code): s for s in side_states(partnership, None, today=today)}
+    now = {(f.commitment_id, f.party): f for f in facts(partnership, None, today=today)}
     changes = []
     for area in frozen["areas"]:
         for commitment in area["commitments"]:

@@ -10,7 +10,8 @@ from django.utils import timezone
 from commitments.access import sensitive_commitment_ids
 from commitments.charts import stacked_bar
 from commitments.dashboard import STATUS_ORDER
-from commitments.models import Commitment, StatusUpdate
+from commitments.history import updates_since
+from commitments.models import Commitment
 from commitments.status import Verdict
 from dialogues import services
 from dialogues.models import Assessment, DialogueSeries, Meeting
@@ -66,9 +67,7 @@ def pack_compare(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dialogues/pack_compare.html", {
         "meeting": meeting, "frozen": frozen, "then": data,
         "changes": changes_since_frozen(data, meeting.series.partnership),
-        "updates_since": StatusUpdate.objects.filter(
-            commitment__paragraph__partnership=meeting.series.partnership_id, created_at__gt=frozen.frozen_at
-        ).count(),
+        "updates_since": updates_since(meeting.series.partnership, frozen.frozen_at),
     })
 
 

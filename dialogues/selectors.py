@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from commitments.cadence import DueState
 from commitments.history import end_of
@@ -62,15 +62,15 @@ def proposed_agenda(meeting: Meeting, today: date) -> list[Proposal]:
     commitments = Commitment.objects.filter(paragraph__partnership=series.partnership_id)
     if not series.monitors_everything:
         commitments = commitments.filter(paragraph__in=series.paragraphs.all())
+    # One index seek per commitment (its latest update), however long its history.
+    changed = Exists(StatusUpdate.objects.filter(commitment=OuterRef("pk"), created_at__gt=end_of(since)))
     commitments = (
         commitments.exclude(agenda_items__meeting=meeting)
+        .annotate(changed=changed)
         .select_related("paragraph", "subparagraph")
         .prefetch_related(sides_prefetch())
         .order_by("paragraph__number", "position")
     )
-    # Read from the recent end of the history alone (the created_at index), not joined to all of it.
-    changed = set(StatusUpdate.objects.filter(commitment__paragraph__partnership=series.partnership_id,
-                                              created_at__gt=end_of(since)).values_list("commitment_id", flat=True).order_by().distinct())
     proposals = []
     for commitment in commitments:
         reasons = []
@@ -80,7 +80,7 @@ def proposed_agenda(meeting: Meeting, today: date) -> list[Proposal]:
                 reasons.append(f"{side.party.code} update {state.label.lower()}")
             if side.status in {Status.AT_RISK, Status.DELAYED}:
                 reasons.append(f"{side.party.code} {Status(side.status).label.lower()}")
-        if commitment.pk in changed:
+        if commitment.changed:
             reasons.append(f"changed since {since:%d %b %Y}")
         if reasons:
             proposals.append(Proposal(commitment, reasons))

@@ -258,6 +258,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dialogues.tasks.sweep_reminders",
         "schedule": crontab(hour=env_int("REMINDER_DIGEST_HOUR", 7), minute=1),
     },
+    "close-months": {"task": "commitments.tasks.close_past_months", "schedule": crontab(hour=2, minute=17)},
 }
 
 # Reminders (dialogues.reminders)

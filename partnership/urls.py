@@ -37,7 +37,6 @@ partnership_patterns = (
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
-    path("ping/", views.ping, name="ping"),
     path("partnerships/", include(partnership_patterns)),
     path("commitments/", include("commitments.urls")),
     path("dashboard/", include(dashboard_patterns)),

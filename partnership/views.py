@@ -17,11 +17,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("dashboards:overview")
 
 
-def ping(request: HttpRequest) -> HttpResponse:
-    """The lightest signed-in page: the framework's own cost, which the benchmark compares pages against."""
-    return HttpResponse("pong", content_type="text/plain")
-
-
 def partnership_list(request: HttpRequest) -> HttpResponse:
     partnerships = Partnership.objects.prefetch_related("parties").annotate(
         paragraph_count=Count("paragraphs", distinct=True),

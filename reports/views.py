@@ -2,7 +2,6 @@
 past day, with the same filters and permissions as the pages they come from."""
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,10 +9,11 @@ from django.utils import timezone
 from commitments import dashboard
 from commitments.access import may_read_note, sensitive_commitment_ids
 from commitments.filters import CommitmentFilter, UpdateFilter
-from commitments.history import compare
+from commitments.history import compare, facts
 from commitments.models import StatusUpdate
 from commitments.selectors import commitment_list
 from partnership.models import Partnership
+from partnership.pagination import CappedPaginator
 from reports import columns
 from reports.exports import Header, csv_response, pdf_response, xlsx_response
 
@@ -55,7 +55,7 @@ def commitments_export(request: HttpRequest, fmt: str) -> HttpResponse:
         return _bad_filters(filterset.form)
     partnership = filterset.form.cleaned_data.get("partnership") if filterset.is_bound else None
     partnership = partnership or _partnership(request)
-    rows = filterset.rows()
+    rows = filterset.rows_as_of(*filterset.matching_as_of()) if filterset.as_of_day else filterset.rows()
     parties = [p.code for p in partnership.parties.all()]
     cols = columns.commitment_columns(parties)
     header = _header(request, "Commitments", partnership, filterset.active, filterset.as_of_day)
@@ -80,7 +80,7 @@ def _history(request):
 def history_page(request: HttpRequest) -> HttpResponse:
     filterset = _history(request)
     updates = filterset.qs.distinct() if filterset.is_bound and filterset.is_valid() and filterset.form.cleaned_data.get("owner") else filterset.qs
-    page = Paginator(updates, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(updates, 50).get_page(request.GET.get("page"))
     readable = sensitive_commitment_ids(request.user)
     query = request.GET.copy()
     query.pop("page", None)
@@ -154,14 +154,13 @@ def report_page(request: HttpRequest) -> HttpResponse:
     partnership = _partnership(request)
     form, as_of, comparison = _report_data(request, partnership)
     today = timezone.localdate()
-    readable = sensitive_commitment_ids(request.user)
+    found = facts(partnership, as_of, today=today)
     return render(request, "reports/index.html", {
         "partnership": partnership, "form": form, "as_of": as_of, "today": today,
-        "areas": dashboard.breakdown(partnership, today, by="area", as_of=as_of),
-        "owners": dashboard.breakdown(partnership, today, by="owner", as_of=as_of),
-        "overview": dashboard.overview(partnership, today, as_of=as_of),
+        "areas": dashboard.breakdown(partnership, today, by="area", facts=found),
+        "owners": dashboard.breakdown(partnership, today, by="owner", facts=found),
+        "overview": dashboard.overview(partnership, today, facts=found),
         "order": dashboard.STATUS_ORDER, "comparison": comparison, "query": request.GET.urlencode(),
-        "readable_updates": [(u, may_read_note(u, readable)) for u in comparison.updates] if comparison else [],
     })
 
 
@@ -172,8 +171,9 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return _bad_filters(form)
     today = timezone.localdate()
-    areas = dashboard.breakdown(partnership, today, by="area", as_of=as_of)
-    owners = dashboard.breakdown(partnership, today, by="owner", as_of=as_of)
+    found = facts(partnership, as_of, today=today)
+    areas = dashboard.breakdown(partnership, today, by="area", facts=found)
+    owners = dashboard.breakdown(partnership, today, by="owner", facts=found)
     header = _header(request, "Progress by area and by owner organisation", partnership, {}, as_of)
     name = f"progress-report-{(as_of or today):%Y-%m-%d}"
     if fmt == "csv":
@@ -183,7 +183,7 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
         return xlsx_response(name, header, [
             ("By area", columns.breakdown_columns(), areas), ("By owner organisation", columns.breakdown_columns(), owners),
         ])
-    overview = dashboard.overview(partnership, today, as_of=as_of)
+    overview = dashboard.overview(partnership, today, facts=found)
     return pdf_response(name, "reports/pdf/overview.html", {
         "header": header, "areas": areas, "owners": owners, "overview": overview, "order": dashboard.STATUS_ORDER,
         "bars": columns.overview_bars(overview),
@@ -200,17 +200,20 @@ def changes_export(request: HttpRequest, fmt: str) -> HttpResponse:
     header = _header(request, f"Changes from {comparison.since:%d %B %Y} to {comparison.until:%d %B %Y}", partnership,
                      {"since": comparison.since.isoformat(), "until": comparison.until.isoformat()}, comparison.until)
     name = f"changes-{comparison.since:%Y-%m-%d}-to-{comparison.until:%Y-%m-%d}"
-    changed = [c for c in comparison.changes if c.status_changed or c.newly_late or c.newly_achieved]
+    changed = comparison.changed
     readable = sensitive_commitment_ids(request.user)
     if fmt == "csv":
         return csv_response(name, header, columns.change_columns(), changed)
+    updates = comparison.updates().prefetch_related("evidence")
     if fmt == "xlsx":
         return xlsx_response(name, header, [
             ("Changes per side", columns.change_columns(), changed),
-            ("Updates recorded", columns.history_columns(readable), comparison.updates),
+            ("Updates recorded", columns.history_columns(readable), updates.iterator(chunk_size=STREAM_CHUNK)),
         ])
+    listed = list(updates[: PDF_ROW_LIMIT + 1])
     return pdf_response(name, "reports/pdf/changes.html", {
         "header": header, "comparison": comparison, "changed": changed,
-        "readable_updates": [(u, may_read_note(u, readable)) for u in comparison.updates],
+        "readable_updates": [(u, may_read_note(u, readable)) for u in listed[:PDF_ROW_LIMIT]],
+        "truncated": len(listed) > PDF_ROW_LIMIT, "limit": PDF_ROW_LIMIT,
     }, request)
 

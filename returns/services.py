@@ -25,10 +25,12 @@ class _Rollback(Exception):
 
 
 def _describe_conflict(commitment, version: int) -> str:
-    changes = (
+    # Each update moves the version by one: the changes since are the latest (now - then) entries.
+    latest = (
         StatusUpdate.objects.filter(commitment=commitment, version_after__gt=version)
-        .select_related("side__party", "created_by").order_by("created_at")
+        .select_related("side__party", "created_by").order_by("-created_at", "-pk")[: max(commitment.version - version, 0)]
     )
+    changes = reversed(list(latest))
     told = "; ".join(
         f"{u.side.party.code} set to “{Status(u.status).label.lower()}” by {u.created_by or 'the system'} on "
         f"{timezone.localtime(u.created_at):%d %b %Y %H:%M}"

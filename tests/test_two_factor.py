@@ -159,7 +159,7 @@ def test_confirming_without_an_app_being_set_up_changes_nothing(client, administ
 
 
 PAGES = ["/", "/commitments/", "/dashboard/", "/accounts/tokens/", "/accounts/password/", "/accounts/two-factor/",
-         "/admin/", "/admin/audit/auditentry/", "/dialogues/calendar/", "/ping/", "/accounts/login/"]
+         "/admin/", "/admin/audit/auditentry/", "/dialogues/calendar/", "/my-work/", "/accounts/login/"]
 
 
 def test_after_the_password_every_page_leads_to_the_code_page(client, administrator, clock):

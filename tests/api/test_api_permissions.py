@@ -246,7 +246,7 @@ def updates_seen_by(client, update) -> list[dict]:
     listed = client.get(f"/api/updates/?commitment={update.commitment_id}", headers=JSON)
     history = client.get(f"/api/commitments/{update.commitment_id}/updates/", headers=JSON)
     assert (listed.status_code, history.status_code) == (200, 200)
-    found = [u for u in listed.json()["results"] if u["id"] == update.pk] + [u for u in history.json() if u["id"] == update.pk]
+    found = [u for u in listed.json()["results"] if u["id"] == update.pk] + [u for u in history.json()["results"] if u["id"] == update.pk]
     assert len(found) == 2, "the update should be in both lists"
     return found
 

@@ -151,7 +151,7 @@ def test_the_right_etag_records_the_update_and_answers_with_it_and_the_new_etag(
     assert target.sides.get(party__code="EU").status == "in_progress"
 
     history = client.get(updates_url(target), headers=JSON).json()
-    assert history[0]["id"] == update.pk
+    assert history["results"][0]["id"] == update.pk
 
 
 def test_the_same_write_again_with_the_old_etag_is_refused_so_no_update_is_lost(client, eu_official):

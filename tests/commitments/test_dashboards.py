@@ -1,17 +1,23 @@
 """Dashboards and "my work": the numbers match the data, and pages stay within a fixed number of queries."""
 
+import os
+from collections import Counter
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments import dashboard
 from commitments.cadence import DueState
-from commitments.models import Commitment, CommitmentSide, StatusUpdate
+from commitments.history import end_of, statuses_at
+from commitments.models import Commitment, CommitmentSide, MonthEnd, MonthEndStatus, StatusUpdate
+from commitments.month_ends import close_months
 from commitments.services import commitment_update_status
 from commitments.status import Status
 from tests.conftest import make_user
@@ -71,28 +77,68 @@ def test_progress_over_time_rebuilds_each_month_end_from_the_history(history, pa
     assert all(sum(counts.values()) == sides for counts in points.values())
 
 
-def test_past_months_kept_from_an_earlier_replay_give_the_same_picture_as_replaying_everything(
-        history, partnership, eu_official):
-    today = date(2026, 2, 10)
-    dashboard.progress_over_time(partnership, today)
-    # This month: a new update and one back-dated to December; both were recorded today.
-    record(Commitment.objects.get(ref="14.1"), eu_official, "EU", Status.DELAYED, datetime(2026, 2, 10, 9, tzinfo=BRUSSELS))
+def replay(partnership, day: date) -> Counter:
+    """The reference the stored pictures must equal: every update recorded by the end of `day`, replayed in the
+    order it was recorded; the latest as-of date (then the latest recorded) wins."""
+    current = {}
+    recorded = StatusUpdate.objects.filter(commitment__paragraph__partnership=partnership, created_at__lte=end_of(day))
+    for u in recorded.order_by("created_at", "pk"):
+        if u.side_id not in current or (u.as_of, u.created_at, u.pk) > current[u.side_id][0]:
+            current[u.side_id] = ((u.as_of, u.created_at, u.pk), u.status)
+    counts = Counter(status for _, status in current.values())
+    counts[Status.NOT_ASSESSED] += CommitmentSide.objects.count() - len(current)
+    return counts
+
+
+@pytest.fixture
+def late_news(history, eu_official):
+    """After the history: an update back-dated to December but recorded in February (so not part of December's
+    picture), and one recorded in a month already closed (as demo data and imports write)."""
     commitment = Commitment.objects.get(ref="20.1")
     commitment_update_status(commitment=commitment, party_code="EU", status=Status.AT_RISK, note="late news",
                              as_of=date(2025, 12, 1), by=eu_official, expected_version=commitment.version,
                              now=datetime(2026, 2, 10, 11, tzinfo=BRUSSELS))
-
-    kept = dashboard.progress_over_time(partnership, today)
-    replayed, _ = dashboard._replay(partnership, CommitmentSide.objects.count(), today)
-    assert kept == replayed
-    points = dict(kept)
-    assert points[date(2026, 1, 31)][Status.DELAYED] == 1  # the past stays as the tracker showed it then
-    assert points[today][Status.DELAYED] == 2  # 14.1 EU now; 20.1 EU keeps January's later as-of date
+    record(Commitment.objects.get(ref="14.1"), eu_official, "EU", Status.DELAYED, datetime(2026, 3, 5, 9, tzinfo=BRUSSELS))
 
 
-def test_a_past_days_statuses_are_kept_and_stay_those_the_history_gives(history, partnership, eu_official):
-    from commitments.history import side_states, statuses_at
+def test_stored_month_ends_equal_a_full_replay_of_the_history(late_news, partnership):
+    today = timezone.localdate()
+    points = dashboard.progress_over_time(partnership, today)
+    stored = MonthEnd.objects.filter(partnership=partnership).count()
+    assert stored >= 17  # May 2025 to October 2026 at least were closed when the test database was seeded
+    assert [counts for _, counts in points[:-1]] == [replay(partnership, day) for day, _ in points[:-1]]
+    points = dict(points)
+    assert points[date(2025, 12, 31)][Status.DELAYED] == 0 and points[date(2025, 12, 31)][Status.ON_TRACK] == 1
+    assert points[date(2026, 2, 28)][Status.AT_RISK] == 0  # the late news is older than January's update
+    assert points[date(2026, 2, 28)][Status.DELAYED] == 1  # 20.1 EU keeps January's later as-of date
+    assert points[date(2026, 3, 31)][Status.DELAYED] == 2
 
+
+def test_rebuilding_the_month_ends_stores_the_same_pictures(late_news, partnership):
+    today = timezone.localdate()
+    before = dashboard.progress_over_time(partnership, today)
+    rows = set(MonthEndStatus.objects.values_list("month_end__day", "side_id", "update_id", "status"))
+    call_command("rebuild_month_ends", stdout=open(os.devnull, "w"))
+    assert set(MonthEndStatus.objects.values_list("month_end__day", "side_id", "update_id", "status")) == rows
+    assert dashboard.progress_over_time(partnership, today) == before
+
+
+def test_months_not_stored_yet_are_read_from_the_history_with_the_same_result(late_news, partnership):
+    today = timezone.localdate()
+    before = dashboard.progress_over_time(partnership, today)
+    MonthEnd.objects.filter(partnership=partnership, day__gte=date(2026, 1, 1)).delete()  # say beat has not run
+    assert dashboard.progress_over_time(partnership, today) == before
+    assert close_months() >= 10 and dashboard.progress_over_time(partnership, today) == before
+
+
+def test_a_month_is_stored_a_day_after_it_ends(partnership):
+    MonthEnd.objects.filter(partnership=partnership, day__gte=date(2026, 10, 1)).delete()
+    assert close_months(now=datetime(2026, 11, 1, 12, tzinfo=BRUSSELS)) == 0  # 31 October ended twelve hours ago
+    assert close_months(now=datetime(2026, 11, 2, 1, tzinfo=BRUSSELS)) == 1
+    assert MonthEnd.objects.filter(partnership=partnership).latest("day").day == date(2026, 10, 31)
+
+
+def test_a_past_days_statuses_stay_those_the_history_gives(history, partnership, eu_official):
     today = date(2026, 2, 10)
     december = statuses_at(partnership, date(2025, 12, 31), today=today)
     # Recorded later, even back-dated to December: not part of the picture at the end of December.
@@ -100,11 +146,10 @@ def test_a_past_days_statuses_are_kept_and_stay_those_the_history_gives(history,
     commitment_update_status(commitment=commitment, party_code="EU", status=Status.DELAYED, note="late news",
                              as_of=date(2025, 12, 1), by=eu_official, expected_version=commitment.version,
                              now=datetime(2026, 2, 10, 9, tzinfo=BRUSSELS))
-    rebuilt = {s.side.pk: s.status for s in side_states(partnership, date(2025, 12, 31), today=today)}
-    assert statuses_at(partnership, date(2025, 12, 31), today=today) == december == rebuilt
+    assert statuses_at(partnership, date(2025, 12, 31), today=today) == december
     eu_side = commitment.sides.get(party__code="EU").pk
     assert december[eu_side] == Status.ON_TRACK
-    assert statuses_at(partnership, today, today=today)[eu_side] == Status.DELAYED  # today's is never kept
+    assert statuses_at(partnership, today, today=today)[eu_side] == Status.DELAYED
 
 
 def test_by_owner_shows_overdue_median_days_late_and_updates_on_time(history, partnership):
@@ -166,9 +211,9 @@ def test_my_work_lists_what_the_organisation_owns_most_urgent_first(client, hist
     assert reverse("commitments:update", args=[first.commitment_id, first.party.code]) in html
 
 
-def grow_history(partnership, official, updates: int):
+def grow_history(partnership, official, updates: int, *, start=datetime(2025, 6, 1, 10, tzinfo=BRUSSELS)):
     commitment = Commitment.objects.get(ref="14.1")
-    when = datetime(2025, 6, 1, 10, tzinfo=BRUSSELS)
+    when = start
     for n in range(updates):
         record(commitment, official, "EU", [Status.IN_PROGRESS, Status.ON_TRACK][n % 2], when + timedelta(days=n))
 
@@ -180,7 +225,7 @@ def test_dashboard_queries_do_not_grow_with_the_history(client, partnership, eu_
         assert client.get(reverse(url_name)).status_code == 200
     grow_history(partnership, eu_official, 60)
     other = make_user("eu-second", organisation="eeas", is_official=True)
-    grow_history(partnership, other, 20)
+    grow_history(partnership, other, 20, start=datetime(2025, 8, 1, 10, tzinfo=BRUSSELS))
     assert StatusUpdate.objects.count() == 80
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse(url_name)).status_code == 200

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from commitments.cadence import DueState
-from commitments.history import compare, side_states
+from commitments.history import compare, facts
 from commitments.models import Commitment
 from commitments.services import commitment_update_status
 from commitments.status import Status
@@ -37,7 +37,7 @@ def history(partnership, eu_official, uk_official):
 
 
 def states_of(partnership, commitment, day):
-    return {s.side.party.code: s for s in side_states(partnership, day, today=date(2026, 6, 1)) if s.side.commitment_id == commitment.pk}
+    return {f.party: f for f in facts(partnership, day, today=date(2026, 6, 1)) if f.commitment_id == commitment.pk}
 
 
 @pytest.mark.parametrize(
@@ -70,8 +70,9 @@ def test_the_present_is_the_stored_status(partnership, history):
 
 def test_comparing_two_days_lists_updates_status_changes_and_newly_late(partnership, history):
     comparison = compare(partnership, date(2025, 12, 1), date(2026, 2, 28), today=date(2026, 6, 1))
-    assert [u.status for u in comparison.updates] == [Status.ON_TRACK, Status.AT_RISK]
-    changed = {(c.side.commitment.ref, c.side.party.code): (c.state_before.status, c.state_after.status)
+    assert [u.status for u in comparison.updates()] == [Status.ON_TRACK, Status.AT_RISK]
+    assert comparison.update_count == 2
+    changed = {(c.side.commitment.ref, c.side.party.code): (c.before.status, c.after.status)
                for c in comparison.status_changes}
     assert changed == {("14.1", "EU"): (Status.IN_PROGRESS, Status.ON_TRACK), ("14.1", "UK"): (Status.NOT_ASSESSED, Status.AT_RISK)}
     newly_late = {(c.side.commitment.ref, c.side.party.code) for c in comparison.newly_late}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from commitments.month_ends import close_months
 from commitments.curation import CurationError, load_commitments, load_organisations, read_toml
 from dialogues.curation import load_dialogues
 from partnership.importer import AgreementConflict, AgreementFormatError, decode_agreement, parse_agreement, save_agreement
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             from commitments.demo import seed_demo
 
             self.stdout.write(seed_demo(partnerships))
+        self.stdout.write(f"Month-end pictures stored: {close_months()}.")
 
     def load(self, fixtures: Path) -> list:
         organisations = load_organisations(fixtures / "organisations.toml")
