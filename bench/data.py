@@ -44,7 +44,7 @@ def build(factor: int, *, log=print) -> dict:
         _meetings(partnership, 2 * factor, users, rng, today)
         rebuild_month_ends(partnership)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # as autovacuum would soon after such a load; plans are then those of production
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum would soon after such a load: plans and visibility as in production
     return summary(partnership)
 
 

@@ -24,26 +24,34 @@ def read_toml(path: Path) -> dict:
         raise CurationError(f"{path.name}: {exc}") from None
 
 
+def upsert(model, lookup: dict, values: dict):
+    """The row for `lookup`, created with `values` or given those that differ. Loading unchanged fixtures again
+    writes nothing, so it takes no row lock that would make it wait for an official's update in progress."""
+    row = model.objects.filter(**lookup).first()
+    if row is None:
+        return model.objects.create(**lookup, **values), True
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        row.save(update_fields=changed)
+    return row, False
+
+
 @transaction.atomic
 def load_organisations(path: Path) -> int:
     data = read_toml(path)
     for entry in data.get("party", []):
-        Party.objects.update_or_create(code=entry["code"], defaults={"name": entry["name"]})
+        upsert(Party, {"code": entry["code"]}, {"name": entry["name"]})
     parties = {party.code: party for party in Party.objects.all()}
     count = 0
     for entry in data.get("organisation", []):
         if entry.get("party") not in parties:
             raise CurationError(f"{path.name}: organisation {entry.get('slug')!r} names unknown party {entry.get('party')!r}")
         parent = Organisation.objects.get(slug=entry["parent"]) if entry.get("parent") else None
-        Organisation.objects.update_or_create(
-            slug=entry["slug"],
-            defaults={
-                "party": parties[entry["party"]],
-                "short_name": entry["short_name"],
-                "name": entry["name"],
-                "parent": parent,
-            },
-        )
+        upsert(Organisation, {"slug": entry["slug"]}, {
+            "party": parties[entry["party"]], "short_name": entry["short_name"], "name": entry["name"], "parent": parent,
+        })
         count += 1
     return count
 
@@ -129,26 +137,24 @@ def load_commitments(partnership: Partnership, path: Path) -> int:
     organisations = {o.slug: o for o in Organisation.objects.all()}
     parties = {p.code: p for p in Party.objects.all()}
     existing = {(c.paragraph_id, c.ref): c for c in Commitment.objects.filter(paragraph__partnership=partnership)}
-    # Positions are re-assigned below; park the old ones out of the way of the unique constraint first.
-    Commitment.objects.filter(paragraph__partnership=partnership).update(position=F("position") + 1000)
+    if any(existing.get((e.paragraph.pk, e.ref), e).position != e.position for e in entries):
+        # Positions are re-assigned below; park the old ones out of the way of the unique constraint first.
+        Commitment.objects.filter(paragraph__partnership=partnership).update(position=F("position") + 1000)
     for entry in entries:
-        commitment = existing.get((entry.paragraph.pk, entry.ref))
         values = {"subparagraph": entry.subparagraph, "position": entry.position, **entry.fields}
-        if commitment is None:
-            commitment = Commitment.objects.create(paragraph=entry.paragraph, ref=entry.ref, **values)
-        else:
-            Commitment.objects.filter(pk=commitment.pk).update(**values)
+        commitment, _ = upsert(Commitment, {"paragraph": entry.paragraph, "ref": entry.ref}, values)
         for code, (lead, supporting) in entry.sides.items():
             side, _ = CommitmentSide.objects.get_or_create(commitment=commitment, party=parties[code])
             wanted = {lead: Ownership.Role.LEAD, **{slug: Ownership.Role.SUPPORTING for slug in supporting}}
             side.owners.exclude(organisation__slug__in=wanted).delete()
             side.owners.filter(role=Ownership.Role.LEAD).exclude(organisation__slug=lead).delete()
             for slug, role in wanted.items():
-                Ownership.objects.update_or_create(side=side, organisation=organisations[slug], defaults={"role": role})
-        commitment.refresh_from_db()
+                upsert(Ownership, {"side": side, "organisation": organisations[slug]}, {"role": role})
         for side in commitment.sides.all():
+            before = side.plan
             side.reschedule(commitment, partnership.adopted_on)
-            side.save(update_fields=["due_on", "overdue_on", "stale_on"])
+            if side.plan != before:
+                side.save(update_fields=["due_on", "overdue_on", "stale_on"])
         stale_sides = commitment.sides.exclude(party__code__in=entry.sides)
         if stale_sides.filter(updates__isnull=False).exists():
             raise CurationError(f"commitment {entry.ref}: a side with recorded updates cannot be removed")

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -139,7 +139,11 @@ def statuses_at(partnership, day: date, *, today: date | None = None) -> dict[in
 
 def status_counts(partnership, day: date, *, today: date | None = None) -> Counter:
     """How many sides stood at each status at the end of `day` (now, when `day` is today)."""
-    return Counter(f.status for f in facts(partnership, day, today=today))
+    sides = CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership)
+    if is_past(day, today or timezone.localdate()):
+        sides = as_of(sides, day).annotate(then=Coalesce("status_then", Value(Status.NOT_ASSESSED)))
+        return Counter(dict(sides.values_list("then").annotate(n=Count("pk")).order_by()))
+    return Counter(dict(sides.values_list("status").annotate(n=Count("pk")).order_by()))
 
 
 def overall_statuses(rows) -> dict[int, str]:
@@ -253,9 +257,13 @@ def compare(partnership, since: date, until: date, *, today: date | None = None)
     sides newly overdue or stale, sides newly achieved."""
     before = {f.side_id: f for f in facts(partnership, since, today=today)}
     changes = [Change(before[f.side_id], f) for f in facts(partnership, until, today=today)]
-    comparison = Comparison(since, until, changes, partnership)
-    changed = {c.side_id: c for c in comparison.changed}
-    for side in CommitmentSide.objects.filter(pk__in=changed).select_related(
+    return Comparison(since, until, changes, partnership)
+
+
+def with_sides(changes: list[Change]) -> list[Change]:
+    """The changes with their sides loaded, to show them (a window of years can change every side)."""
+    by_side = {c.side_id: c for c in changes}
+    for side in CommitmentSide.objects.filter(pk__in=by_side).select_related(
             "party", "commitment__paragraph", "commitment__subparagraph"):
-        changed[side.pk].side = side
-    return comparison
+        by_side[side.pk].side = side
+    return changes

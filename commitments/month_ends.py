@@ -1,8 +1,8 @@
 """Month-end pictures for "progress over time", stored because they never change once the month is over.
 
 A month's picture is each side's status at its end, as the tracker showed it then (commitments.history). It is
-stored a day after the month ends — the day's grace covers a transaction still open at midnight — by
-`close_months`, which Celery beat runs daily and `seed` runs after loading; `manage.py rebuild_month_ends` stores
+stored once the month has been over for an hour — the grace covers a transaction still open at midnight — by
+`close_months`, which Celery beat runs early every day and `seed` runs after loading; `manage.py rebuild_month_ends` stores
 them all again. An update recorded in or before a closed month (only data written with a past `now` does that: the
 demo history, imports) is applied to the stored pictures by the status service, in its own transaction."""
 
@@ -18,7 +18,7 @@ from commitments.history import end_of, in_force
 from commitments.models import CommitmentSide, MonthEnd, MonthEndStatus, StatusUpdate
 from partnership.models import Partnership
 
-GRACE = timedelta(days=1)
+GRACE = timedelta(hours=1)
 
 
 def month_end(day: date) -> date:
@@ -31,8 +31,8 @@ def next_month_end(day: date) -> date:
 
 def record_update(update: StatusUpdate, partnership_id: int) -> None:
     """Apply a new update to the stored month-ends it belongs to (those ending after it was recorded)."""
-    closed = list(MonthEnd.objects.select_for_update().filter(
-        partnership=partnership_id, day__gte=timezone.localdate(update.created_at)))
+    closed = list(MonthEnd.objects.select_for_update(of=("self",)).filter(
+        partnership=partnership_id, day__gte=timezone.localdate(update.created_at)).order_by("day"))
     if not closed:
         return  # the usual case: recorded in the current month
     rows = {row.month_end_id: row for row in
@@ -65,7 +65,7 @@ def _in_force_order(update: StatusUpdate) -> tuple:
 
 
 def close_months(*, now=None) -> int:
-    """Store the picture of every month that ended more than a day ago and is not stored yet; returns how many."""
+    """Store the picture of every month that ended more than an hour ago and is not stored yet; returns how many."""
     now = now or timezone.now()
     return sum(_close(partnership, day) for partnership in Partnership.objects.all()
                for day in _unclosed(partnership, now))
@@ -109,4 +109,4 @@ def stored(partnership: Partnership, days) -> dict[date, Counter]:
     """The stored month-ends among `days`: each one's count of sides per status (sides with no update by then are
     not counted)."""
     return {day: Counter(counts) for day, counts in
-            MonthEnd.objects.filter(partnership=partnership, day__in=days).values_list("day", "counts")}
+            MonthEnd.objects.filter(partnership=partnership, day__in=days).order_by().values_list("day", "counts")}

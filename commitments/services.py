@@ -67,7 +67,7 @@ def commitment_update_status(
     if locked.version != expected_version:
         raise StaleVersion(locked.version)
     side = (
-        CommitmentSide.objects.select_for_update()
+        CommitmentSide.objects.select_for_update(of=("self",))  # the side alone: not the party row every side shares
         .prefetch_related("owners")
         .filter(commitment=locked, party__code=party_code)
         .first()

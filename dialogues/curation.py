@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from commitments.curation import CurationError, read_toml
+from commitments.curation import CurationError, read_toml, upsert
 from dialogues.models import DialogueSeries, Meeting
 from dialogues.services import series_reschedule
 from partnership.models import Organisation, Partnership
@@ -26,13 +26,10 @@ def load_dialogues(partnership: Partnership, path: Path) -> int:
         missing = [n for n in entry.get("paragraphs", []) if n not in paragraphs]
         if missing:
             raise CurationError(f"{where}: no paragraph {missing[0]}")
-        series, _ = DialogueSeries.objects.update_or_create(
-            partnership=partnership, slug=entry["slug"],
-            defaults={
-                "name": entry["name"], "kind": entry["kind"], "description": entry.get("description", ""),
-                "cadence": entry["cadence"], "cadence_note": entry.get("cadence_note", ""),
-            },
-        )
+        series, _ = upsert(DialogueSeries, {"partnership": partnership, "slug": entry["slug"]}, {
+            "name": entry["name"], "kind": entry["kind"], "description": entry.get("description", ""),
+            "cadence": entry["cadence"], "cadence_note": entry.get("cadence_note", ""),
+        })
         series.paragraphs.set([paragraphs[n] for n in entry.get("paragraphs", [])])
         series.participants.set([organisations[s] for s in entry.get("participants", [])])
         series.organisers.set([organisations[s] for s in entry.get("organisers", [])])
@@ -48,6 +45,6 @@ def load_dialogues(partnership: Partnership, path: Path) -> int:
         prepares = entry.get("prepares")
         if prepares and prepares not in series_by_slug:
             raise CurationError(f"{path.name}: series {series.slug!r} prepares unknown series {prepares!r}")
-        DialogueSeries.objects.filter(pk=series.pk).update(prepares=series_by_slug[prepares][0] if prepares else None)
+        upsert(DialogueSeries, {"pk": series.pk}, {"prepares": series_by_slug[prepares][0] if prepares else None})
         series_reschedule(series)
     return len(entries)

@@ -44,8 +44,8 @@ class AgendaForm(forms.Form):
 
     def __init__(self, *args, proposals, **kwargs):
         super().__init__(*args, **kwargs)
-        self.proposals = {str(p.commitment.pk): p for p in proposals}
-        self.fields["commitments"].choices = [(pk, p.commitment.title) for pk, p in self.proposals.items()]
+        self.proposals = {str(p.commitment_id): p for p in proposals}
+        self.fields["commitments"].choices = [(pk, p.title) for pk, p in self.proposals.items()]
 
 
 class GuidanceForm(forms.Form):

@@ -169,8 +169,8 @@ def _follow_up(previous: Meeting | None, day: date) -> dict | None:
 def _proposed(meeting: Meeting, today: date) -> list[dict]:
     if meeting.status != Meeting.Status.PLANNED:
         return []
-    return [{"commitment": p.commitment.pk, "title": f"{p.commitment.reference} {p.commitment.title}",
-             "reason": p.reason_text} for p in proposed_agenda(meeting, today)]
+    return [{"commitment": p.commitment_id, "title": f"{p.reference} {p.title}", "reason": p.reason_text}
+            for p in proposed_agenda(meeting, today)]
 
 
 @transaction.atomic

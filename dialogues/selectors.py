@@ -1,14 +1,13 @@
 """Reads for the dialogue pages, the calendar and the dashboard; each runs a fixed number of queries."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from commitments.cadence import DueState
-from commitments.history import end_of
+from commitments.history import end_of, facts
 from commitments.models import Commitment, StatusUpdate
-from commitments.selectors import sides_prefetch
 from commitments.status import Status
 from dialogues.access import visible_meetings_filter
 from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Meeting
@@ -44,7 +43,9 @@ def previous_held(meeting: Meeting) -> Meeting | None:
 
 @dataclass
 class Proposal:
-    commitment: Commitment
+    commitment_id: int
+    reference: str
+    title: str
     reasons: list[str]
 
     @property
@@ -64,26 +65,26 @@ def proposed_agenda(meeting: Meeting, today: date) -> list[Proposal]:
         commitments = commitments.filter(paragraph__in=series.paragraphs.all())
     # One index seek per commitment (its latest update), however long its history.
     changed = Exists(StatusUpdate.objects.filter(commitment=OuterRef("pk"), created_at__gt=end_of(since)))
-    commitments = (
-        commitments.exclude(agenda_items__meeting=meeting)
-        .annotate(changed=changed)
-        .select_related("paragraph", "subparagraph")
-        .prefetch_related(sides_prefetch())
+    rows = list(
+        commitments.exclude(agenda_items__meeting=meeting).annotate(changed=changed)
         .order_by("paragraph__number", "position")
+        .values_list("pk", "ref", "title", "paragraph__number", "subparagraph__label", "changed")
     )
+    sides = defaultdict(list)
+    for fact in facts(series.partnership, None, today=today, commitments=[row[0] for row in rows]):
+        sides[fact.commitment_id].append(fact)
     proposals = []
-    for commitment in commitments:
+    for pk, ref, title, number, label, was_changed in rows:
         reasons = []
-        for side in commitment.sides.all():
-            state = side.due_state(today)
-            if state in {DueState.OVERDUE, DueState.STALE}:
-                reasons.append(f"{side.party.code} update {state.label.lower()}")
+        for side in sides[pk]:
+            if side.is_late:
+                reasons.append(f"{side.party} update {side.due_state.label.lower()}")
             if side.status in {Status.AT_RISK, Status.DELAYED}:
-                reasons.append(f"{side.party.code} {Status(side.status).label.lower()}")
-        if commitment.changed:
+                reasons.append(f"{side.party} {Status(side.status).label.lower()}")
+        if was_changed:
             reasons.append(f"changed since {since:%d %b %Y}")
         if reasons:
-            proposals.append(Proposal(commitment, reasons))
+            proposals.append(Proposal(pk, Commitment.reference_of(number, label, ref), title, reasons))
     return proposals
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from commitments.models import Commitment
 from commitments.services import StaleVersion
 from dialogues import calendar, services
 from dialogues.access import (
@@ -149,8 +150,9 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     form = AgendaForm(request.POST, proposals=proposed_agenda(meeting, timezone.localdate()))
     if form.is_valid():
-        chosen = [form.proposals[pk].commitment for pk in form.cleaned_data["commitments"]]
-        reasons = {p.commitment.pk: p.reason_text for p in form.proposals.values()}
+        chosen = Commitment.objects.filter(pk__in=form.cleaned_data["commitments"]).select_related(
+            "paragraph", "subparagraph").order_by("paragraph__number", "position")
+        reasons = {p.commitment_id: p.reason_text for p in form.proposals.values()}
         try:
             services.agenda_add(meeting=meeting, by=request.user, commitments=chosen, reasons=reasons,
                                 title=form.cleaned_data["title"])

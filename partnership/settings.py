@@ -196,7 +196,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "partnership.api_pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle", "rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["partnership.api_throttling.UserRateThrottle", "partnership.api_throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_USER_RATE", "3000/hour"), "anon": env_str("API_ANON_RATE", "60/hour")},
     "EXCEPTION_HANDLER": "partnership.api_errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "partnership.api_errors.AutoSchema",
@@ -224,9 +224,12 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: Redis in production; a folder on disk when no REDIS_URL is given, so `make run` needs no server.
 REDIS_URL = env_str("REDIS_URL", "")
-# The cache holds API throttling counts: Redis in production (shared by gunicorn workers), memory otherwise.
+# The cache holds API throttling counts only: Redis in production (shared by gunicorn workers), memory otherwise.
+# Nothing else depends on it; with Redis unreachable, throttling lets requests through (partnership.api_throttling),
+# and short timeouts keep a request from waiting on it.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}
     if env_bool("CACHE_IN_REDIS", default=False) and REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

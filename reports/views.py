@@ -9,7 +9,7 @@ from django.utils import timezone
 from commitments import dashboard
 from commitments.access import may_read_note, sensitive_commitment_ids
 from commitments.filters import CommitmentFilter, UpdateFilter
-from commitments.history import compare, facts
+from commitments.history import compare, facts, with_sides
 from commitments.models import StatusUpdate
 from commitments.selectors import commitment_list
 from partnership.models import Partnership
@@ -19,6 +19,7 @@ from reports.exports import Header, csv_response, pdf_response, xlsx_response
 
 FORMATS = {"csv", "xlsx", "pdf"}
 PDF_ROW_LIMIT = 2000
+CHANGES_SHOWN = 50  # per table on the report page; the downloads have them all
 STREAM_CHUNK = 500  # rows fetched (with their evidence) at a time while streaming
 
 
@@ -161,6 +162,9 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "owners": dashboard.breakdown(partnership, today, by="owner", facts=found),
         "overview": dashboard.overview(partnership, today, facts=found),
         "order": dashboard.STATUS_ORDER, "comparison": comparison, "query": request.GET.urlencode(),
+        "status_changes": with_sides(comparison.status_changes[:CHANGES_SHOWN]) if comparison else [],
+        "newly_late": with_sides(comparison.newly_late[:CHANGES_SHOWN]) if comparison else [],
+        "changes_shown": CHANGES_SHOWN,
     })
 
 
@@ -200,7 +204,7 @@ def changes_export(request: HttpRequest, fmt: str) -> HttpResponse:
     header = _header(request, f"Changes from {comparison.since:%d %B %Y} to {comparison.until:%d %B %Y}", partnership,
                      {"since": comparison.since.isoformat(), "until": comparison.until.isoformat()}, comparison.until)
     name = f"changes-{comparison.since:%Y-%m-%d}-to-{comparison.until:%Y-%m-%d}"
-    changed = comparison.changed
+    changed = with_sides(comparison.changed)
     readable = sensitive_commitment_ids(request.user)
     if fmt == "csv":
         return csv_response(name, header, columns.change_columns(), changed)

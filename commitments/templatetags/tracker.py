@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from commitments.cadence import DueState
 from commitments.status import RAG, Status
 from partnership.importer import SUPERSCRIPTS
 
@@ -25,13 +26,32 @@ _SUPER_RE = re.compile(f"[{SUPERSCRIPTS}]+")
 _TO_DIGITS = str.maketrans(SUPERSCRIPTS, "0123456789")
 
 
-@register.simple_tag
-def status_badge(value: str, prefix: str = ""):
-    status = Status(value)
+def _badge(status: Status, prefix: str = "") -> str:
     return format_html(
         '<span class="badge status-{} rag-{}"><span class="badge-icon" aria-hidden="true">{}</span> {}{}</span>',
         status.value, RAG[status], ICONS[status], prefix, status.label,
     )
+
+
+# Drawn once: a list of two hundred commitments shows a badge or two on every row.
+BADGES = {status.value: _badge(status) for status in Status}
+DUE_GLYPHS = {DueState.STALE: "⚠", DueState.OVERDUE: "●", DueState.DUE_SOON: "◐", DueState.UP_TO_DATE: "○"}
+DUE_BADGES = {
+    state.value: format_html('<span class="due due-{}"><span aria-hidden="true">{}</span> {}</span>', state.value,
+                             DUE_GLYPHS[state], state.label)
+    for state in DueState
+}
+
+
+@register.simple_tag
+def status_badge(value: str, prefix: str = ""):
+    return _badge(Status(value), prefix) if prefix else BADGES[value]
+
+
+@register.simple_tag
+def due_badge(state: str):
+    """Whether a side's update is up to date, due soon, overdue or stale: a glyph and a word, never colour alone."""
+    return DUE_BADGES[state]
 
 
 @register.filter
@@ -55,21 +75,16 @@ def highlight(text: str, clause: str):
 
 
 @register.filter
-def heat_level(count: int, total: int) -> int:
-    """0–4: how strongly a heat-map cell is shaded, by its share of the row."""
-    if not count or not total:
-        return 0
-    return min(4, 1 + int(4 * count / total))
-
-
-@register.filter
 def get(mapping, key):
     return mapping.get(key, 0) if mapping else 0
 
 
+LABELS = dict(Status.choices)
+
+
 @register.simple_tag
 def status_label(value: str) -> str:
-    return Status(value).label
+    return LABELS[value]
 
 
 @register.filter

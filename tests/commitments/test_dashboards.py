@@ -131,10 +131,10 @@ def test_months_not_stored_yet_are_read_from_the_history_with_the_same_result(la
     assert close_months() >= 10 and dashboard.progress_over_time(partnership, today) == before
 
 
-def test_a_month_is_stored_a_day_after_it_ends(partnership):
+def test_a_month_is_stored_once_it_has_been_over_for_an_hour(partnership):
     MonthEnd.objects.filter(partnership=partnership, day__gte=date(2026, 10, 1)).delete()
-    assert close_months(now=datetime(2026, 11, 1, 12, tzinfo=BRUSSELS)) == 0  # 31 October ended twelve hours ago
-    assert close_months(now=datetime(2026, 11, 2, 1, tzinfo=BRUSSELS)) == 1
+    assert close_months(now=datetime(2026, 11, 1, 0, 30, tzinfo=BRUSSELS)) == 0  # 31 October ended half an hour ago
+    assert close_months(now=datetime(2026, 11, 1, 1, 30, tzinfo=BRUSSELS)) == 1
     assert MonthEnd.objects.filter(partnership=partnership).latest("day").day == date(2026, 10, 31)
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from commitments.cadence import DueState
-from commitments.history import compare, facts
+from commitments.history import compare, facts, with_sides
 from commitments.models import Commitment
 from commitments.services import commitment_update_status
 from commitments.status import Status
@@ -73,9 +73,9 @@ def test_comparing_two_days_lists_updates_status_changes_and_newly_late(partners
     assert [u.status for u in comparison.updates()] == [Status.ON_TRACK, Status.AT_RISK]
     assert comparison.update_count == 2
     changed = {(c.side.commitment.ref, c.side.party.code): (c.before.status, c.after.status)
-               for c in comparison.status_changes}
+               for c in with_sides(comparison.status_changes)}
     assert changed == {("14.1", "EU"): (Status.IN_PROGRESS, Status.ON_TRACK), ("14.1", "UK"): (Status.NOT_ASSESSED, Status.AT_RISK)}
-    newly_late = {(c.side.commitment.ref, c.side.party.code) for c in comparison.newly_late}
+    newly_late = {(c.side.commitment.ref, c.side.party.code) for c in with_sides(comparison.newly_late)}
     assert ("14.1", "UK") not in newly_late  # it reported in February
     assert ("19.1", "EU") in newly_late  # never reported: overdue from 4 December
     assert comparison.newly_achieved == []
