@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef
-from django.template.loader import render_to_string
+from django.template.backends.django import Template
+from django.template.loader import get_template
 from django.utils import timezone
 
 from accounts.models import User
@@ -23,6 +25,9 @@ from dialogues.models import DialogueSeries, FollowUpAction, Meeting, Notificati
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+BATCH_SIZE = 500  # claimed, sent over one mail connection and written back together
+IN_APP_ONLY = "No e-mail address: delivered in the app only."
+Templates = tuple[Template, Template]  # the text and the HTML body, loaded once per sweep
 
 
 @dataclass(frozen=True)
@@ -174,28 +179,32 @@ def _digest_subjects(now, today, late):
     by_org = defaultdict(list)
     for side in late:
         for owner in side.owners.all():
-            by_org[owner.organisation_id].append(side)
-    for org, sides in by_org.items():
-        def people(org=org):
+            by_org[owner.organisation].append(side)
+    for organisation, sides in by_org.items():
+        # Everyone in the organisation gets the same list: written once, however many officials it has.
+        lines = [
+            f"- {side.commitment.reference} {side.commitment.title} ({side.party.code}): "
+            f"{side.due_state(today).label.lower()}, due {side.due_on:%d %b %Y}"
+            for side in sides
+        ]
+        subject = f"{len(lines)} status update{'s' if len(lines) != 1 else ''} overdue for {organisation.short_name}"
+        body = "These commitments owned by your organisation are waiting for a status update:\n" + "\n".join(lines)
+
+        def people(org=organisation.pk):
             return _officials([org]).get(org, [])
 
-        def make(user, sides=sides):
-            lines = [
-                f"- {side.commitment.reference} {side.commitment.title} ({side.party.code}): "
-                f"{side.due_state(today).label.lower()}, due {side.due_on:%d %b %Y}"
-                for side in sides
-            ]
+        def make(user, subject=subject, body=body):
             return Due(
                 key=f"digest:{user.pk}:{today:%Y%m%d}",
                 kind=Reminder.Kind.DIGEST,
                 recipient=user,
-                subject=f"{len(lines)} status update{'s' if len(lines) != 1 else ''} overdue for {user.organisation.short_name}",
-                body="These commitments owned by your organisation are waiting for a status update:\n" + "\n".join(lines),
+                subject=subject,
+                body=body,
                 link="/my-work/",
                 due_at=digest_time,
             )
 
-        yield Subject(f"digest:org{org}:{today:%Y%m%d}", people, make)
+        yield Subject(f"digest:org{organisation.pk}:{today:%Y%m%d}", people, make)
 
 
 def _escalation_subjects(today, late):
@@ -279,52 +288,93 @@ def _record(due: list[tuple[str, Due]], now: datetime) -> int:
     return len(notes)
 
 
-def _send(reminder: Reminder) -> None:
+def _claim(now: datetime) -> list[Reminder]:
+    """Move the next batch of due pending rows to `sending` in one statement, and return exactly those rows.
+
+    Claim before sending, so a duplicate tick, a retried task or a second worker cannot send them again. The rows
+    are locked while they are claimed (SKIP LOCKED: a concurrent sweep takes the next batch instead of waiting for
+    this one); the update is still conditional on the state and must change every row selected, which under the
+    lock it always does (SQLite has no row locks but lets only one writer at a time)."""
+    with transaction.atomic():
+        batch = list(
+            Reminder.objects.filter(state=Reminder.State.PENDING, next_attempt_at__lte=now)
+            .select_related("recipient")
+            .select_for_update(skip_locked=True, of=("self",))
+            .order_by("due_at", "pk")[:BATCH_SIZE]
+        )
+        claimed = Reminder.objects.filter(pk__in=[r.pk for r in batch], state=Reminder.State.PENDING).update(
+            state=Reminder.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+        if claimed != len(batch):
+            raise RuntimeError(f"Claimed {claimed} of {len(batch)} locked reminders; nothing claimed.")
+    for reminder in batch:
+        reminder.state, reminder.claimed_at, reminder.attempts = Reminder.State.SENDING, now, reminder.attempts + 1
+    return batch
+
+
+def _message(reminder: Reminder, templates: Templates) -> EmailMultiAlternatives:
     url = settings.SITE_URL.rstrip("/") + reminder.link
     context = {"reminder": reminder, "url": url, "user": reminder.recipient, "site_name": settings.SITE_NAME}
+    text, html = (template.render(context) for template in templates)
     message = EmailMultiAlternatives(
-        subject=f"[{settings.SITE_NAME}] {reminder.subject_line}",
-        body=render_to_string("email/reminder.txt", context),
-        to=[reminder.recipient.email],
+        subject=f"[{settings.SITE_NAME}] {reminder.subject_line}", body=text, to=[reminder.recipient.email]
     )
-    message.attach_alternative(render_to_string("email/reminder.html", context), "text/html")
-    message.send()
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _send_one(connection, reminder: Reminder, templates: Templates) -> Exception | None:
+    try:
+        connection.send_messages([_message(reminder, templates)])
+    except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried, the batch goes on
+        return exc
+    return None
+
+
+def _send_batch(batch: list[Reminder], templates: Templates) -> dict[int, Exception | None]:
+    """Send the batch's e-mails over one connection; the outcome by reminder id (None: sent) of those with an address.
+
+    Each message fails on its own, so one refused address does not fail the others."""
+    mailed = [r for r in batch if r.recipient.email]
+    outcome = {}
+    if not mailed:
+        return outcome
+    try:
+        with mailers.default as connection:
+            for reminder in mailed:
+                outcome[reminder.pk] = _send_one(connection, reminder, templates)
+    except Exception as exc:  # noqa: BLE001 - it did not open (nothing went) or did not close (what went, went)
+        outcome = {r.pk: outcome.get(r.pk, exc) for r in mailed}
+    return outcome
+
+
+def _failed(reminder: Reminder, exc: Exception, now: datetime) -> Reminder:
+    log.warning("Reminder %s failed (attempt %s): %s", reminder.key, reminder.attempts, exc)
+    final = reminder.attempts >= MAX_ATTEMPTS
+    reminder.state = Reminder.State.FAILED if final else Reminder.State.PENDING
+    reminder.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    reminder.next_attempt_at = now + timedelta(minutes=2 ** reminder.attempts)
+    return reminder
+
+
+def _write_back(batch: list[Reminder], outcome: dict[int, Exception | None], now: datetime, report: Report) -> None:
+    """A batch's outcomes in at most three statements: sent, delivered in the app only, failed (which differ by row)."""
+    sent = [pk for pk, error in outcome.items() if error is None]
+    in_app = [r.pk for r in batch if r.pk not in outcome]  # nothing to retry: the notification is the delivery
+    failed = [_failed(r, outcome[r.pk], now) for r in batch if outcome.get(r.pk) is not None]
+    Reminder.objects.filter(pk__in=sent).update(state=Reminder.State.SENT, sent_at=now, last_error="")
+    Reminder.objects.filter(pk__in=in_app).update(state=Reminder.State.SENT, sent_at=now, last_error=IN_APP_ONLY)
+    Reminder.objects.bulk_update(failed, ["state", "last_error", "next_attempt_at"])
+    report.sent += len(sent) + len(in_app)
+    report.failed += sum(r.state == Reminder.State.FAILED for r in failed)
+    report.retrying += sum(r.state == Reminder.State.PENDING for r in failed)
 
 
 def _deliver(now: datetime, report: Report) -> None:
-    pending = Reminder.objects.filter(state=Reminder.State.PENDING, next_attempt_at__lte=now).select_related("recipient")
-    for reminder in pending.order_by("due_at", "pk"):
-        # Claim first, so a duplicate tick, a retried task or a second worker cannot send it again.
-        claimed = Reminder.objects.filter(pk=reminder.pk, state=Reminder.State.PENDING).update(
-            state=Reminder.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
-        if claimed != 1:
-            continue
-        attempts = reminder.attempts + 1
-        if not reminder.recipient.email:
-            # Nothing to retry: the in-app notification is the delivery.
-            Reminder.objects.filter(pk=reminder.pk).update(
-                state=Reminder.State.SENT, sent_at=now, last_error="No e-mail address: delivered in the app only."
-            )
-            report.sent += 1
-            continue
-        try:
-            _send(reminder)
-        except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried
-            log.warning("Reminder %s failed (attempt %s): %s", reminder.key, attempts, exc)
-            final = attempts >= MAX_ATTEMPTS
-            Reminder.objects.filter(pk=reminder.pk).update(
-                state=Reminder.State.FAILED if final else Reminder.State.PENDING,
-                last_error=f"{exc.__class__.__name__}: {exc}"[:2000],
-                next_attempt_at=now + timedelta(minutes=2 ** attempts),
-            )
-            if final:
-                report.failed += 1
-            else:
-                report.retrying += 1
-        else:
-            Reminder.objects.filter(pk=reminder.pk).update(state=Reminder.State.SENT, sent_at=now, last_error="")
-            report.sent += 1
+    """Claim, send and write back a batch at a time, until nothing due is pending (what failed waits its backoff)."""
+    templates = (get_template("email/reminder.txt"), get_template("email/reminder.html"))
+    while batch := _claim(now):
+        _write_back(batch, _send_batch(batch, templates), now, report)
 
 
 def send_due_reminders(*, now: datetime | None = None, dry_run: bool = False) -> Report:

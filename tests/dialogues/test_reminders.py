@@ -1,6 +1,9 @@
 """The reminder sweep: each kind goes out at the right moment to the right people, and never twice."""
 
+import math
+import socket
 import threading
+from collections import Counter
 from datetime import date, datetime, time, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -9,11 +12,14 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from accounts.models import User
+from bench.smtp_sink import SmtpSink
 from commitments.models import Commitment, CommitmentSide
 from dialogues import services
 from dialogues.models import DialogueSeries, Notification, Reminder, SweepRun
-from dialogues.reminders import MAX_ATTEMPTS, send_due_reminders
+from dialogues.reminders import BATCH_SIZE, MAX_ATTEMPTS, send_due_reminders
 from partnership.models import Organisation
 from tests.conftest import make_user
 from tests.dialogues.flaky_mail import FlakyBackend
@@ -276,3 +282,104 @@ def test_two_concurrent_sweeps_send_each_reminder_once(partnership, reviewer):
     assert Reminder.objects.filter(kind=Reminder.Kind.MEETING).count() == 3 * len(people)
     assert len(mail.outbox) == 3 * len(people)  # 28, 7 and 1 days: each once, though two sweeps ran
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == len(mail.outbox)
+
+
+DIGEST_DAY = date(2026, 2, 2)  # the sides EDA owns have been overdue since early December 2025
+
+
+@pytest.fixture
+def crowd(partnership) -> list[str]:
+    """1,200 EDA officials, so 1,200 digests fall due at the digest hour (and nothing else); their addresses."""
+    eda = Organisation.objects.get(slug="eda")
+    User.objects.bulk_create(
+        User(username=f"crowd-{n:04}", email=f"crowd-{n:04}@example.org", is_official=True, organisation=eda)
+        for n in range(1200)
+    )
+    return [f"crowd-{n:04}@example.org" for n in range(1200)]
+
+
+@pytest.fixture
+def sink(settings):
+    with SmtpSink() as server:
+        settings.MAILERS = server.mailers
+        yield server
+
+
+def delivered(sink: SmtpSink) -> list[str]:
+    return sorted(address for message in sink.messages for address in message.recipients)
+
+
+def test_a_sweep_of_1200_due_reminders_sends_each_once_over_one_smtp_connection_per_batch(crowd, sink):
+    with CaptureQueriesContext(connection) as queries:
+        report = send_due_reminders(now=at(DIGEST_DAY, 8))
+    assert Reminder.objects.count() == report.sent == 1200
+    assert sink.connections == math.ceil(1200 / BATCH_SIZE) == 3
+    assert delivered(sink) == crowd
+    assert set(Reminder.objects.values_list("state", flat=True)) == {Reminder.State.SENT}
+    assert not Reminder.objects.filter(claimed_at=None).exists()
+    assert len(queries) < 100  # a few per subject and per batch, none per reminder
+
+    assert send_due_reminders(now=at(DIGEST_DAY, 9)).sent == 0
+    assert sink.connections == 3  # nothing due: no connection opened
+
+
+def test_an_address_refused_in_the_middle_of_a_batch_is_retried_alone_while_the_rest_are_sent(crowd, sink):
+    refused = "crowd-0600@example.org"  # recorded, so claimed, in username order: the 101st of the second batch
+    sink.refuse = lambda address: address == refused
+    now = at(DIGEST_DAY, 8)
+    report = send_due_reminders(now=now)
+    assert (report.sent, report.retrying) == (1199, 1)
+    assert sink.refusals == [refused]
+    assert Counter(message.connection for message in sink.messages) == {1: 500, 2: 499, 3: 200}
+    failed = Reminder.objects.get(state=Reminder.State.PENDING)
+    assert (failed.recipient.email, failed.attempts) == (refused, 1)
+    assert "Mailbox unavailable" in failed.last_error and failed.next_attempt_at == now + timedelta(minutes=2)
+
+    sink.refuse = lambda address: False
+    report = send_due_reminders(now=now + timedelta(minutes=2))
+    assert report.sent == 1 and sink.connections == 4
+    assert sink.messages[-1].recipients == (refused,)
+    assert delivered(sink) == crowd
+
+
+def test_when_the_mail_server_is_down_the_batch_waits_for_its_retry(planned_meeting, settings):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.MAILERS = SmtpSink.mailers_for(port)
+    now = at(MEETING_DAY - timedelta(days=28), 5)  # before the digest hour: only the two meeting reminders
+    report = send_due_reminders(now=now)
+    assert (report.sent, report.retrying) == (0, 2)
+    assert all("ConnectionRefusedError" in error for error in Reminder.objects.values_list("last_error", flat=True))
+    assert set(Reminder.objects.values_list("state", "attempts")) == {(Reminder.State.PENDING, 1)}
+
+
+def test_officials_without_an_email_address_get_the_notification_only(crowd, sink):
+    User.objects.filter(email__in=crowd[:700]).update(email="")
+    report = send_due_reminders(now=at(DIGEST_DAY, 8))
+    assert report.sent == 1200 and delivered(sink) == crowd[700:]
+    assert Reminder.objects.filter(last_error__startswith="No e-mail address").count() == 700
+    assert Notification.objects.filter(reminder__kind=Reminder.Kind.DIGEST).count() == 1200
+    assert sink.connections == 2  # the first batch had no address to send to: no connection
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_over_many_batches_send_each_reminder_once(crowd, sink):
+    reports = []
+    barrier = threading.Barrier(2)
+
+    def sweep():
+        try:
+            barrier.wait()
+            reports.append(send_due_reminders(now=at(DIGEST_DAY, 8)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert delivered(sink) == crowd
+    assert sum(report.sent for report in reports) == 1200
+    assert set(Reminder.objects.values_list("state", flat=True)) == {Reminder.State.SENT}
