@@ -23,7 +23,7 @@ help:
 	@echo "make test    - the whole suite against PostgreSQL and Redis (127.0.0.1)"
 	@echo "make install - the virtual environment in $(VENV)"
 	@echo "make bench   - the benchmark (scratch PostgreSQL database tracker_bench); results in bench-results/"
-	@echo "make load    - a load test of signed-in users against gunicorn (after make bench)"
+	@echo "make load    - signed-in readers against gunicorn, alone and beside status writes (after make bench)"
 
 $(BIN)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "No Python 3.12 or newer found: set PYTHON=/path/to/python3.12" >&2; exit 1; fi
@@ -59,15 +59,12 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-secret DEBUG=false SECURE_SSL=false STATIC_MANIFEST=false \
 	LOG_LEVEL=WARNING $(BIN)/python -m bench.run
 
-# A load test after `make bench` (it reuses its database): 30 seconds of 20 signed-in users against gunicorn.
+# A load test after `make bench` (it reuses its database): 20 signed-in readers against gunicorn, alone and beside
+# two officials writing a status update a second each; compares the readers' p95.
 load: install
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
-	@DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-secret DEBUG=false SECURE_SSL=false STATIC_MANIFEST=false \
-	ALLOWED_HOSTS=127.0.0.1 LOG_LEVEL=WARNING $(BIN)/gunicorn partnership.wsgi --bind 127.0.0.1:8765 --workers 2 \
-	--log-level warning & server=$$!; sleep 4; \
-	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-secret $(BIN)/locust -f bench/locustfile.py \
-	--headless --host http://127.0.0.1:8765 --users 20 --spawn-rate 5 --run-time 30s --only-summary \
-	--csv bench-results/load --exit-code-on-error 1; status=$$?; kill $$server; exit $$status
+	DATABASE_URL=$(BENCH_DATABASE_URL) SECRET_KEY=bench-only-not-secret DEBUG=false SECURE_SSL=false STATIC_MANIFEST=false \
+	$(BIN)/python -m bench.load
 
 check: install
 	DEBUG=false SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=tracker.example.org \

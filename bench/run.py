@@ -27,7 +27,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
@@ -35,6 +34,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench import data  # noqa: E402
 from bench.pages import pages  # noqa: E402
+from bench.sessions import session_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
@@ -89,15 +89,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def session_cookie(user) -> str:
-    store = SessionStore()
-    store["_auth_user_id"], store["_auth_user_backend"] = str(user.pk), "django.contrib.auth.backends.ModelBackend"
-    store["_auth_user_hash"] = user.get_session_auth_hash()
-    store["signed_in_at"] = time.time()
-    store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
-
-
 def through_gunicorn(page_list) -> dict[str, dict]:
     port = free_port()
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL": "false", "STATIC_MANIFEST": "false",
@@ -111,7 +102,7 @@ def through_gunicorn(page_list) -> dict[str, dict]:
                 break
             except OSError:
                 time.sleep(0.2)
-        cookies = {page.user.username: session_cookie(page.user) for page in page_list}
+        cookies = {page.user.username: "=".join(session_for(page.user)) for page in page_list}
         samples = {page.name: [] for page in page_list}
         for round_number in range(REPEAT + 2):
             for page in page_list:

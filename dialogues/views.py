@@ -3,6 +3,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +24,8 @@ from dialogues.forms import ActionForm, ActionStatusForm, AgendaForm, GuidanceFo
 from dialogues.models import DialogueSeries, FollowUpAction, Meeting, Notification
 from dialogues.selectors import meeting_detail, meetings_for, previous_held, proposed_agenda
 
+MEETINGS_PAGE = 25  # a series meets twice a year: ten years of meetings on one page
+
 
 def series_index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -42,9 +45,10 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
         DialogueSeries.objects.select_related("prepares").prefetch_related("paragraphs", "participants__party", "organisers", "prepared_by"),
         pk=pk,
     )
-    meetings = meetings_for(request.user).filter(series=series).order_by("-date")
+    meetings = meetings_for(request.user).filter(series=series).order_by("-date", "-pk")
+    page = Paginator(meetings, MEETINGS_PAGE).get_page(request.GET.get("page"))
     return render(request, "dialogues/series.html", {
-        "series": series, "meetings": meetings, "may_manage": user_may_manage_meetings(request.user),
+        "series": series, "meetings": page.object_list, "page": page, "may_manage": user_may_manage_meetings(request.user),
     })
 
 
