@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.template.backends.django import Template
@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from commitments.cadence import DueState
 from commitments.models import CommitmentSide, Ownership
+from dialogues.mail import ReminderMail
 from dialogues.models import DialogueSeries, FollowUpAction, Meeting, Notification, Reminder, SweepRun
 
 log = logging.getLogger(__name__)
@@ -281,7 +282,8 @@ def _record(due: list[tuple[str, Due]], now: datetime) -> int:
         for subject, item in due
     ]
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    fresh = Reminder.objects.filter(key__in=[r.key for r in rows], created_at=now, notification__isnull=True)
+    # This sweep's rows: their subjects (few, indexed) and its moment, rather than ten thousand keys.
+    fresh = Reminder.objects.filter(subject__in={subject for subject, _ in due}, created_at=now, notification__isnull=True)
     notes = [Notification(user_id=r.recipient_id, reminder=r, title=r.subject_line, body=r.body, link=r.link, created_at=now)
              for r in fresh]
     Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=2000)
@@ -312,11 +314,11 @@ def _claim(now: datetime) -> list[Reminder]:
     return batch
 
 
-def _message(reminder: Reminder, templates: Templates) -> EmailMultiAlternatives:
+def _message(reminder: Reminder, templates: Templates) -> ReminderMail:
     url = settings.SITE_URL.rstrip("/") + reminder.link
     context = {"reminder": reminder, "url": url, "user": reminder.recipient, "site_name": settings.SITE_NAME}
     text, html = (template.render(context) for template in templates)
-    message = EmailMultiAlternatives(
+    message = ReminderMail(
         subject=f"[{settings.SITE_NAME}] {reminder.subject_line}", body=text, to=[reminder.recipient.email]
     )
     message.attach_alternative(html, "text/html")
