@@ -19,6 +19,11 @@ UTF8.body_encoding = charset.QP  # readable in a mail client's "show source", un
 SMTP_LINES = policy.compat32.clone(linesep="\r\n")  # SMTP wants CRLF; the backends send what as_bytes() gives
 
 
+def _subject(value: str) -> str:
+    """Encoded where it must be (only the words outside ASCII), folded as SMTP wants: the modern folder, once."""
+    return policy.SMTP.fold("Subject", value).removeprefix("Subject: ").rstrip("\r\n")
+
+
 def _address(value: str) -> str:
     name, address = parseaddr(value)
     return formataddr((str(Header(name, "utf-8")), address)) if name else address
@@ -27,7 +32,7 @@ def _address(value: str) -> str:
 class ReminderMail(EmailMultiAlternatives):
     def message(self, *, policy=None):
         message = MIMEMultipart("alternative", policy=SMTP_LINES)
-        message["Subject"] = Header(self.subject, "utf-8")
+        message["Subject"] = _subject(self.subject)
         message["From"] = _address(self.extra_headers.get("From", self.from_email or settings.DEFAULT_FROM_EMAIL))
         message["To"] = ", ".join(_address(a) for a in self.to)
         message["Date"] = formatdate(localtime=True)
