@@ -13,28 +13,29 @@ from commitments.history import Fact, SideState, facts
 from commitments.models import Commitment, CommitmentSide, StatusUpdate
 from commitments.selectors import commitment_list
 from commitments.status import Cadence, Status, Strength, least_advanced
+from partnership.choices import ModelChoiceFilter
 from partnership.models import Area, Organisation, Part, Partnership, Party
 
 
 class CommitmentFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
-    partnership = django_filters.ModelChoiceFilter(
+    partnership = ModelChoiceFilter(
         field_name="paragraph__partnership", to_field_name="slug", queryset=Partnership.objects.all(),
         empty_label="All partnerships", label="Partnership",
     )
-    part = django_filters.ModelChoiceFilter(
+    part = ModelChoiceFilter(
         field_name="paragraph__part", queryset=Part.objects.filter(paragraphs__commitments__isnull=False).distinct(),
         empty_label="All parts", label="Part",
     )
-    area = django_filters.ModelChoiceFilter(
+    area = ModelChoiceFilter(
         field_name="paragraph__area", to_field_name="slug", queryset=Area.objects.all(), empty_label="All areas",
         label="Area",
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = ModelChoiceFilter(
         field_name="sides__owners__organisation", to_field_name="slug",
         queryset=Organisation.objects.select_related("party"), empty_label="Any owner", label="Owner organisation",
     )
-    side = django_filters.ModelChoiceFilter(
+    side = ModelChoiceFilter(
         field_name="sides__party", to_field_name="code", queryset=Party.objects.all(), empty_label="Either side",
         label="Binds side",
     )
@@ -170,16 +171,16 @@ class CommitmentFilter(django_filters.FilterSet):
 class UpdateFilter(django_filters.FilterSet):
     """Filters of the status history, shared by the history page, its exports and the API."""
 
-    partnership = django_filters.ModelChoiceFilter(
+    partnership = ModelChoiceFilter(
         field_name="commitment__paragraph__partnership", to_field_name="slug", queryset=Partnership.objects.all(),
         empty_label="All partnerships",
     )
     commitment = django_filters.NumberFilter(field_name="commitment_id", label="Commitment id", min_value=1)
     ref = django_filters.CharFilter(field_name="commitment__ref", label="Commitment reference")
-    side = django_filters.ModelChoiceFilter(
+    side = ModelChoiceFilter(
         field_name="side__party", to_field_name="code", queryset=Party.objects.all(), empty_label="Either side", label="Side"
     )
-    owner = django_filters.ModelChoiceFilter(
+    owner = ModelChoiceFilter(
         field_name="side__owners__organisation", to_field_name="slug", queryset=Organisation.objects.all(),
         empty_label="Any owner", label="Owner organisation",
     )

@@ -2,6 +2,7 @@ from django import forms
 
 from commitments.models import Marking
 from dialogues.models import FollowUpAction, Meeting
+from partnership.choices import ModelChoiceField, ModelMultipleChoiceField
 from partnership.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -11,11 +12,11 @@ class MeetingForm(forms.Form):
     date = forms.DateField(widget=DATE)
     place = forms.CharField(max_length=200, required=False)
     status = forms.ChoiceField(choices=Meeting.Status.choices, initial=Meeting.Status.PLANNED)
-    participants = forms.ModelMultipleChoiceField(
+    participants = ModelMultipleChoiceField(
         queryset=Organisation.objects.select_related("party"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Their officials see the meeting and receive its reminders.",
     )
-    prepares = forms.ModelChoiceField(
+    prepares = ModelChoiceField(
         queryset=Meeting.objects.none(), required=False, label="Prepares the meeting",
         empty_label="—",
     )
@@ -54,9 +55,9 @@ class GuidanceForm(forms.Form):
 
 class ActionForm(forms.Form):
     title = forms.CharField(max_length=300, label="Action")
-    owner = forms.ModelChoiceField(queryset=Organisation.objects.select_related("party"), label="Owner organisation")
+    owner = ModelChoiceField(queryset=Organisation.objects.select_related("party"), label="Owner organisation")
     due_on = forms.DateField(widget=DATE, label="Due on")
-    guidance = forms.ModelChoiceField(queryset=None, required=False, label="Follows up guidance", empty_label="—")
+    guidance = ModelChoiceField(queryset=None, required=False, label="Follows up guidance", empty_label="—")
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)

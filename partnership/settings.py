@@ -66,6 +66,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "partnership.urls"
+FORM_RENDERER = "partnership.form_renderer.FormRenderer"
 WSGI_APPLICATION = "partnership.wsgi.application"
 
 TEMPLATES = [
