@@ -248,6 +248,7 @@ else:
 CELERY_TASK_ALWAYS_EAGER = False
 # The database says what is due; beat only says "look now": a sweep every few minutes, and one at the digest hour.
 REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300)
+PDF_SWEEP_SECONDS = env_int("PDF_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {
         "task": "dialogues.tasks.sweep_reminders",
@@ -257,6 +258,12 @@ CELERY_BEAT_SCHEDULE = {
     "daily-digest": {
         "task": "dialogues.tasks.sweep_reminders",
         "schedule": crontab(hour=env_int("REMINDER_DIGEST_HOUR", 7), minute=1),
+    },
+    # PDFs are rendered as soon as they are asked for; the sweep renders those whose task never came (reports.pdfs).
+    "sweep-pdfs": {
+        "task": "reports.tasks.sweep_pdfs",
+        "schedule": PDF_SWEEP_SECONDS,
+        "options": {"expires": PDF_SWEEP_SECONDS},
     },
 }
 
