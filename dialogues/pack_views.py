@@ -1,66 +1,73 @@
-"""The briefing pack pages: live while the meeting is planned, frozen once held, and both side by side."""
+"""The briefing pack pages: live while the meeting is planned, frozen once held, both side by side, and the PDF,
+prepared in the background (dialogues.pack_pdf) while the reader waits on a page that refreshes itself."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
-from commitments.access import sensitive_commitment_ids
-from commitments.charts import stacked_bar
-from commitments.dashboard import STATUS_ORDER
 from commitments.history import updates_since
 from commitments.models import Commitment
 from commitments.status import Verdict
 from dialogues import services
 from dialogues.models import Assessment, DialogueSeries, Meeting
 from dialogues.pack import changes_since_frozen, pack_for
+from dialogues.pack_display import pack_context, pack_meeting, readable_sensitive_updates
+from dialogues.pack_pdf import pack_pdf_request, readers_pack_pdf
 from dialogues.views import _visible_meeting
-from reports.exports import pdf_response
+from reports.models import GeneratedPdf
+from reports.pdfs import pdf_serve
 
-
-def _context(request, meeting, data, frozen):
-    readable = sensitive_commitment_ids(request.user)
-    for area in data["areas"]:
-        for commitment in area["commitments"]:
-            for update in commitment["updates"]:
-                update["readable"] = (
-                    update["marking"] != "OFFICIAL-SENSITIVE" or readable is None or commitment["id"] in readable
-                )
-    summary = data["summary"]
-    bars = [("All commitments", stacked_bar(summary["overall"], STATUS_ORDER, lambda s: ""))]
-    bars += [(f"{code} side", stacked_bar(counts, STATUS_ORDER, lambda s: "")) for code, counts in summary["per_side"].items()]
-    return {
-        "meeting": meeting, "pack": data, "frozen": frozen, "bars": bars, "order": STATUS_ORDER,
-        "may_assess": services.user_may_assess(request.user) and meeting.series.kind == DialogueSeries.Kind.SDD
-        and meeting.status == Meeting.Status.PLANNED,
-        "verdicts": dict(Verdict.choices),
-    }
-
-
-def _pack_meeting(pk: int) -> Meeting:
-    """A pack reads the meeting's agenda and follow-up itself: the meeting page's prefetches are not needed."""
-    return Meeting.objects.select_related("series__partnership").get(pk=pk)
+REFRESH_SECONDS = 2
 
 
 def pack_page(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, pk, load=_pack_meeting)
-    return render(request, "dialogues/pack.html", _context(request, meeting, *pack_for(meeting)))
+    meeting = _visible_meeting(request, pk, load=pack_meeting)
+    data, frozen = pack_for(meeting)
+    may_assess = (services.user_may_assess(request.user) and meeting.series.kind == DialogueSeries.Kind.SDD
+                  and meeting.status == Meeting.Status.PLANNED)
+    context = pack_context(meeting, data, frozen, readable_sensitive_updates(data, request.user), may_assess=may_assess)
+    return render(request, "dialogues/pack.html", context)
 
 
 def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, pk, load=_pack_meeting)
-    data, frozen = pack_for(meeting)
-    context = _context(request, meeting, data, frozen)
-    context["header"] = {"title": f"Briefing pack: {meeting}", "marking": data["marking"]}
-    context["produced_by"] = request.user.get_full_name() or request.user.username
-    context["produced_at"] = timezone.now()
-    return pdf_response(f"briefing-pack-{meeting.date:%Y-%m-%d}", "dialogues/pack_pdf.html", context, request)
+    """The stored PDF at once when one fits the reader; otherwise it is queued and they wait on its status page."""
+    meeting = _visible_meeting(request, pk, load=pack_meeting)
+    pdf = pack_pdf_request(meeting=meeting, user=request.user)
+    if pdf.state == GeneratedPdf.State.READY:
+        return pdf_serve(pdf)
+    return redirect("dialogues:pack_pdf_status", meeting.pk, pdf.pk)
+
+
+def _readers_pdf(request, pk: int, pdf_id: int) -> tuple[Meeting, GeneratedPdf]:
+    meeting = _visible_meeting(request, pk, load=pack_meeting)
+    pdf = readers_pack_pdf(meeting=meeting, user=request.user, pdf_id=pdf_id)
+    if pdf is None:
+        raise Http404("No such PDF of this pack for you.")
+    return meeting, pdf
+
+
+def pack_pdf_status(request: HttpRequest, pk: int, pdf_id: int) -> HttpResponse:
+    meeting, pdf = _readers_pdf(request, pk, pdf_id)
+    response = render(request, "dialogues/pack_pdf_status.html", {
+        "meeting": meeting, "pdf": pdf, "refresh_seconds": REFRESH_SECONDS,
+    })
+    if pdf.pending:
+        # The header, not <meta http-equiv="refresh">: the same reload without inline markup that axe-core rejects.
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+def pack_pdf_file(request: HttpRequest, pk: int, pdf_id: int) -> HttpResponse:
+    meeting, pdf = _readers_pdf(request, pk, pdf_id)
+    if pdf.state != GeneratedPdf.State.READY:
+        return redirect("dialogues:pack_pdf_status", meeting.pk, pdf.pk)
+    return pdf_serve(pdf)
 
 
 def pack_compare(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, pk, load=_pack_meeting)
+    meeting = _visible_meeting(request, pk, load=pack_meeting)
     data, frozen = pack_for(meeting)
     if frozen is None:
         raise Http404("This meeting has not been held: its pack is not frozen yet.")

@@ -252,6 +252,7 @@ else:
 CELERY_TASK_ALWAYS_EAGER = False
 # The database says what is due; beat only says "look now": a sweep every few minutes, and one at the digest hour.
 REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300)
+PDF_SWEEP_SECONDS = env_int("PDF_SWEEP_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {
         "task": "dialogues.tasks.sweep_reminders",
@@ -263,6 +264,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env_int("REMINDER_DIGEST_HOUR", 7), minute=1),
     },
     "close-months": {"task": "commitments.tasks.close_past_months", "schedule": crontab(hour=2, minute=17)},
+    # PDFs are rendered as soon as they are asked for; the sweep renders those whose task never came (reports.pdfs).
+    "sweep-pdfs": {
+        "task": "reports.tasks.sweep_pdfs",
+        "schedule": PDF_SWEEP_SECONDS,
+        "options": {"expires": PDF_SWEEP_SECONDS},
+    },
 }
 
 # Reminders (dialogues.reminders)

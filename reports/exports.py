@@ -159,12 +159,15 @@ def _cell(sheet, column: Column, value):
     return _string_cell(sheet, _text(value))
 
 
-def pdf_response(filename: str, template: str, context: dict, request=None) -> HttpResponse:
+def pdf_bytes(template: str, context: dict, request=None) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string(template, context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/") if request else None).write_pdf()
-    response = HttpResponse(pdf, content_type=MIME["pdf"])
+    return HTML(string=html, base_url=request.build_absolute_uri("/") if request else None).write_pdf()
+
+
+def pdf_response(filename: str, template: str, context: dict, request=None) -> HttpResponse:
+    response = HttpResponse(pdf_bytes(template, context, request), content_type=MIME["pdf"])
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     return response
 

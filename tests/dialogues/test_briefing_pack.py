@@ -1,51 +1,21 @@
 """The briefing pack: its contents for a known history, frozen when the meeting is held, reviews beside
-self-report, the PDF, and the viewer's rights in both formats."""
+self-report, full rows for what needs attention, and the viewer's rights in the HTML and the PDF (whose preparation in
+the background is tested in test_pack_pdf.py)."""
 
-import io
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
-from pypdf import PdfReader
 
 from commitments.models import Commitment
-from commitments.services import commitment_update_status
 from commitments.status import Status
 from dialogues import services
-from dialogues.models import BriefingPack, DialogueSeries
+from dialogues.models import BriefingPack
 from dialogues.pack import build_pack
+from dialogues.pack_display import pack_context
 from tests.conftest import make_user
-
-BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-def at(day: date) -> datetime:
-    return datetime.combine(day, time(10), tzinfo=BRUSSELS)
-
-
-def record(commitment, user, side, status, day, note="noted", marking="OFFICIAL"):
-    commitment.refresh_from_db()
-    return commitment_update_status(commitment=commitment, party_code=side, status=status, note=note, as_of=day,
-                                    marking=marking, by=user, expected_version=commitment.version, now=at(day))
-
-
-@pytest.fixture
-def cycle(partnership, reviewer, eu_official, uk_official):
-    """An SDD held on 20 May 2026 with guidance and an action; the next one planned for 20 May 2027, with two
-    updates recorded in between (one OFFICIAL-SENSITIVE)."""
-    sdd = DialogueSeries.objects.get(slug="security-and-defence-dialogue")
-    first = services.meeting_create(series=sdd, date=date(2026, 5, 20), place="Brussels", status="held", by=reviewer,
-                                    now=at(date(2026, 5, 20)))
-    guidance = services.guidance_add(meeting=first, text="Agree dates for every standing exchange.", by=reviewer)
-    services.action_add(meeting=first, title="Propose dates", owner=uk_official.organisation, due_on=date(2026, 9, 1),
-                        guidance=guidance, by=reviewer)
-    a, b = Commitment.objects.get(ref="14.1"), Commitment.objects.get(ref="19.1")
-    record(a, eu_official, "EU", Status.ON_TRACK, date(2026, 7, 1), note="First exchange held.")
-    record(a, uk_official, "UK", Status.AT_RISK, date(2026, 8, 1), note="Ministers disagree on the venue.",
-           marking="OFFICIAL-SENSITIVE")
-    nxt = services.meeting_create(series=sdd, date=date(2027, 5, 20), place="London", by=reviewer, now=at(date(2026, 9, 1)))
-    return {"first": first, "next": nxt, "a": a, "b": b}
+from tests.dialogues.conftest import SENSITIVE_NOTE, at, download_pack_pdf, pdf_text, record
 
 
 def find(pack, ref):
@@ -151,12 +121,10 @@ def test_sensitive_notes_follow_the_viewer_in_the_html_and_the_pdf(client, reque
     client.force_login(request.getfixturevalue(persona))
     meeting = cycle["next"]
     html = client.get(reverse("dialogues:pack", args=[meeting.pk])).content.decode()
-    assert ("Ministers disagree on the venue." in html) is sees
+    assert (SENSITIVE_NOTE in html) is sees
     assert ("Note withheld: OFFICIAL-SENSITIVE" in html) is not sees
     assert "OFFICIAL-SENSITIVE" in html  # the pack's own marking
-    response = client.get(reverse("dialogues:pack_pdf", args=[meeting.pk]))
-    assert response["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = pdf_text(download_pack_pdf(client, meeting))
     assert ("Ministers disagree" in text) is sees
     assert "OFFICIAL-SENSITIVE" in text
     assert "commitments reviewed" in text and "overdue or stale" in text
@@ -191,3 +159,21 @@ def test_the_pack_page_query_count_is_bounded(client, cycle, analyst, eu_officia
                date(2026, 9, 1) + timedelta(days=day))
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
+
+
+def test_quiet_commitments_get_one_line_and_those_needing_attention_a_full_row(cycle, reviewer):
+    meeting = cycle["next"]
+    context = pack_context(meeting, build_pack(meeting, today=date(2026, 10, 1)), None, frozenset(), may_assess=False)
+    quiet = [c["ref"] for area in context["areas"] for c in area["quiet"]]
+    assert quiet == ["12f"]  # biennial: not due before May 2027, and nothing recorded since the last SDD
+    html = render_to_string("dialogues/_pack_body.html", context)
+    assert html.count('<table class="table compact pack-quiet">') == 1
+    # Every area (and part outside the areas) has a commitment that needs attention.
+    assert html.count('<table class="table compact pack-table">') == len(context["areas"]) == 24
+    assert "Independent review" not in html  # nothing reviewed and nothing to assess: no empty column on every row
+    assert "OFFICIAL</span>" not in html  # a note is OFFICIAL unless marked, said once
+
+    services.assessment_record(meeting=meeting, commitment=cycle["b"], verdict="off_track", rationale="No reports.",
+                               by=reviewer)
+    context = pack_context(meeting, build_pack(meeting, today=date(2026, 10, 1)), None, frozenset(), may_assess=False)
+    assert "<th scope=\"col\">Independent review</th>" in render_to_string("dialogues/_pack_body.html", context)

@@ -4,6 +4,7 @@ These tests start `celery worker` and `celery beat` as processes against the tes
 
 import contextlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -23,11 +24,14 @@ from commitments.models import Commitment
 from dialogues import services
 from dialogues.models import DialogueSeries, Reminder
 from dialogues.tasks import sweep_reminders
-from partnership.celery import app as celery_app
+from reports.models import GeneratedPdf
 from tests.conftest import make_user
+from tests.dialogues.conftest import broker_unreachable
 
 pytestmark = pytest.mark.django_db(transaction=True)
-BROKER = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15").rsplit("/", 1)[0] + "/14"
+# The suite's own Redis database (TEST_REDIS_URL), which the test process publishes to as well: checkouts that run
+# their suites side by side each keep to theirs.
+BROKER = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(settings.BASE_DIR)
 
 
@@ -42,6 +46,7 @@ def celery_worker_and_beat(tmp_path: Path):
         "REDIS_URL": BROKER,
         "EMAIL_URL": f"file://{tmp_path / 'mail'}",
         "REMINDER_SWEEP_SECONDS": "1",
+        "PDF_SWEEP_SECONDS": "1",
         "VAR_DIR": str(tmp_path),
         "DEBUG": "false",
         "SECRET_KEY": "test-only-not-secret",
@@ -115,9 +120,7 @@ def test_with_redis_unreachable_the_app_keeps_working_and_reminders_go_out_once_
     partnership, reviewer, eu_official, client, tmp_path
 ):
     make_user("crc-official", organisation="eeas-crc", is_official=True)
-    broker = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens there
-    try:
+    with broker_unreachable():
         with pytest.raises(OperationalError):
             sweep_reminders.apply_async(retry=False)
         # Pages and writes never wait on the broker.
@@ -125,6 +128,8 @@ def test_with_redis_unreachable_the_app_keeps_working_and_reminders_go_out_once_
         assert client.get(reverse("dashboards:overview")).status_code == 200
         meeting = plan_meeting_tomorrow(reviewer)
         assert client.get(meeting.get_absolute_url()).status_code == 200
+        asked = client.get(reverse("dialogues:pack_pdf", args=[meeting.pk]))
+        assert asked.status_code == 302 and client.get(asked["Location"]).status_code == 200
         client.force_login(eu_official)
         commitment = Commitment.objects.get(ref="14.1")
         response = client.post(reverse("commitments:update", args=[commitment.pk, "EU"]), {
@@ -133,11 +138,29 @@ def test_with_redis_unreachable_the_app_keeps_working_and_reminders_go_out_once_
         })
         assert response.status_code == 302
         assert not Reminder.objects.exists()  # nothing could be swept meanwhile
-    finally:
-        celery_app.conf.broker_url = broker
 
     with celery_worker_and_beat(tmp_path):
         wait_for(lambda: meeting_reminders_sent() == 3, tmp_path)
+        # The PDF asked for meanwhile was never published: the sweep renders it once it has waited 30 seconds.
+        wait_for(lambda: GeneratedPdf.objects.get().state == GeneratedPdf.State.READY, tmp_path, timeout=120)
         time.sleep(3)
     assert meeting_reminders_sent() == 3
     assert len([s for s in mailed_subjects(tmp_path) if "to go" in s]) == 3
+    assert "Task reports.tasks.sweep_pdfs[" in (tmp_path / "worker.log").read_text()
+
+
+def test_a_worker_renders_the_pack_pdf_a_reader_asks_for(partnership, reviewer, client, tmp_path):
+    """The page publishes the render after commit; the worker claims it and stores the PDF the page then serves."""
+    sdd = DialogueSeries.objects.get(slug="security-and-defence-dialogue")
+    meeting = services.meeting_create(series=sdd, date=timezone.localdate() + timedelta(days=30), place="London", by=reviewer)
+    client.force_login(reviewer)
+    with celery_worker_and_beat(tmp_path):
+        response = client.get(reverse("dialogues:pack_pdf", args=[meeting.pk]))
+        pdf = GeneratedPdf.objects.get()
+        assert response["Location"] == reverse("dialogues:pack_pdf_status", args=[meeting.pk, pdf.pk])
+        wait_for(lambda: GeneratedPdf.objects.get().state == GeneratedPdf.State.READY, tmp_path, timeout=120)
+    assert GeneratedPdf.objects.get().attempts == 1
+    # The task rendered it, not the sweep (which would wait 30 seconds for it first).
+    assert re.search(r"Task reports\.tasks\.render_pdf\[[^]]+\] succeeded in [0-9.]+s: True", (tmp_path / "worker.log").read_text())
+    download = client.get(reverse("dialogues:pack_pdf_file", args=[meeting.pk, pdf.pk]))
+    assert (download.status_code, download.content[:5]) == (200, b"%PDF-")

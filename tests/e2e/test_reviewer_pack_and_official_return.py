@@ -11,11 +11,13 @@ from pypdf import PdfReader
 from commitments.models import Commitment, StatusUpdate
 from dialogues import services
 from dialogues.models import Assessment, DialogueSeries
+from reports.models import GeneratedPdf
+from reports.pdfs import pdf_render
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_reviewer_opens_the_sdd_pack_records_two_assessments_and_downloads_the_pdf(
+def test_a_reviewer_opens_the_sdd_pack_records_two_assessments_and_waits_for_the_pdf(
     partnership, reviewer, live_server, sign_in, assert_accessible, screenshot
 ):
     sdd = DialogueSeries.objects.get(slug="security-and-defence-dialogue")
@@ -38,6 +40,17 @@ def test_a_reviewer_opens_the_sdd_pack_records_two_assessments_and_downloads_the
         expect(page.locator(f"#c{commitment.pk}")).to_contain_text(verdict)
     assert Assessment.objects.filter(meeting=meeting).count() == 2
 
+    # The PDF is prepared in the background: a page says so and refreshes itself until it is ready.
+    page.get_by_role("link", name="Download the PDF").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Briefing pack PDF")
+    status = page.get_by_role("main").get_by_role("status")
+    expect(status).to_contain_text("being prepared")
+    page.set_viewport_size({"width": 375, "height": 740})
+    assert_accessible(page)
+    screenshot("sdd-briefing-pack-pdf-waiting-phone")
+    assert pdf_render(GeneratedPdf.objects.get().pk)  # as the worker does
+    expect(status).to_contain_text("ready", timeout=10_000)
+    assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the PDF").click()
     text = "".join(p.extract_text() for p in PdfReader(download.value.path()).pages)
