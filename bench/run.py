@@ -148,9 +148,13 @@ def measure_pack_pdf() -> dict:
 
 
 def measure_sweep() -> dict:
+    """The target is the sweep's own cost (mail to the in-memory backend); over a real SMTP socket it is reported."""
     from bench import sweep
 
-    return sweep.measure()
+    result = sweep.sweeps()
+    busy = result["10 000 due, locmem"]
+    result["missed"] = [] if busy["pass"] else [f"10 000 due in {busy['seconds']} s (target {sweep.TARGET_SECONDS} s)"]
+    return result
 
 
 def page_table(out: dict) -> tuple[list[dict], list[str]]:
