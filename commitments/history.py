@@ -153,11 +153,14 @@ def compare(partnership, since: date, until: date, *, today: date | None = None)
     after = side_states(partnership, until, today=today)
     changes = [Change(before[s.side.pk], s) for s in after]
     updates = list(
-        StatusUpdate.objects.filter(
-            commitment__paragraph__partnership=partnership, created_at__gt=end_of(since), created_at__lte=end_of(until)
-        )
+        updates_between(partnership, since, until)
         .select_related("commitment__paragraph", "commitment__subparagraph", "side__party", "created_by")
-        .prefetch_related("evidence")
-        .order_by("created_at", "pk")
     )
     return Comparison(since, until, changes, updates)
+
+
+def updates_between(partnership, since: date, until: date):
+    """The updates recorded after the end of `since` and by the end of `until`, oldest first."""
+    return StatusUpdate.objects.filter(
+        commitment__paragraph__partnership=partnership, created_at__gt=end_of(since), created_at__lte=end_of(until)
+    ).order_by("created_at", "pk")
