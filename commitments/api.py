@@ -198,9 +198,6 @@ class UpdateViewSet(viewsets.ReadOnlyModelViewSet):
         .prefetch_related("evidence").order_by("-created_at", "-pk")
     )
 
-    def get_queryset(self):
-        return super().get_queryset().distinct() if self.request.query_params.get("owner") else super().get_queryset()
-
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "readable_ids": sensitive_commitment_ids(self.request.user)}
 
