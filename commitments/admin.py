@@ -26,6 +26,7 @@ class CommitmentAdmin(admin.ModelAdmin):
     list_select_related = ["paragraph"]
     search_fields = ["ref", "title", "clause"]
     readonly_fields = ["status", "version"]
+    list_per_page = 50
     inlines = [SideInline]
 
 
@@ -65,6 +66,7 @@ class StatusUpdateAdmin(admin.ModelAdmin):
     ordering = ["-created_at", "-id"]
     show_full_result_count = False
     paginator = CappedPaginator
+    list_per_page = 50
 
     def has_add_permission(self, request):
         return False

@@ -11,7 +11,7 @@ from django.utils import timezone
 from commitments.cadence import DUE_SOON_DAYS, DueState, most_urgent
 from commitments.history import Fact, SideState, facts
 from commitments.models import Commitment, CommitmentSide, StatusUpdate
-from commitments.selectors import commitment_list
+from commitments.selectors import Listed, listed
 from commitments.status import Cadence, Status, Strength, least_advanced
 from partnership.choices import ModelChoiceFilter
 from partnership.models import Area, Organisation, Part, Partnership, Party
@@ -83,10 +83,10 @@ class CommitmentFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
-    def rows(self, commitments=None) -> list["Row"]:
-        """Each matching commitment (or those of `commitments`, a page of the queryset) with its sides now."""
+    def rows(self, ids: list[int] | None = None) -> list["Row"]:
+        """Each matching commitment (or those of `ids`, a page of them) with its sides now."""
         today = timezone.localdate()
-        return [Row.now(c, today) for c in (self.qs if commitments is None else commitments)]
+        return [Row.now(c, today) for c in listed(list(self.qs.values_list("pk", flat=True)) if ids is None else ids)]
 
     def matching_as_of(self) -> tuple[list[int], dict[int, Fact]]:
         """The ids of the commitments matching on the past day asked for, in list order, and their sides' facts
@@ -115,10 +115,8 @@ class CommitmentFilter(django_filters.FilterSet):
         return True
 
     def rows_as_of(self, ids: list[int], found: dict[int, Fact]) -> list["Row"]:
-        commitments = commitment_list().in_bulk(ids)
         day = self.as_of_day
-        return [Row(commitments[pk], [SideState(s, found[s.pk].status, found[s.pk].plan, day)
-                                      for s in commitments[pk].sides.all()]) for pk in ids]
+        return [Row(c, [SideState(s, found[s.pk].status, found[s.pk].plan, day) for s in c.sides]) for c in listed(ids)]
 
     def search(self, queryset, name, value):
         words = value.split()[:8]
@@ -205,8 +203,8 @@ class Row:
         self.states = states
 
     @classmethod
-    def now(cls, commitment, today):
-        return cls(commitment, [SideState.now(side, today) for side in commitment.sides.all()])
+    def now(cls, commitment: Listed, today):
+        return cls(commitment, [SideState(side, side.status, side.plan, today) for side in commitment.sides])
 
     @property
     def overall(self) -> str:
@@ -221,4 +219,4 @@ class Row:
         return len({s.status for s in self.states}) > 1
 
     def state(self, party_code: str):
-        return next((s for s in self.states if s.side.party.code == party_code), None)
+        return next((s for s in self.states if s.side.party == party_code), None)

@@ -101,11 +101,6 @@ class CommitmentSide(models.Model):
     def rag(self) -> str:
         return RAG[Status(self.status)]
 
-    @property
-    def lead(self) -> Organisation | None:
-        """The lead owner (from the owners the list selectors prefetch)."""
-        return next((o.organisation for o in self.owners.all() if o.role == Ownership.Role.LEAD), None)
-
     def reschedule(self, commitment: "Commitment", adopted_on: date) -> None:
         plan = schedule(
             cadence=commitment.cadence,

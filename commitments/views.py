@@ -12,7 +12,7 @@ from commitments.cadence import DueState
 from commitments.charts import stacked_bar, stacked_columns
 from commitments.filters import CommitmentFilter
 from commitments.forms import StatusUpdateForm
-from commitments.selectors import commitment_history, commitment_list
+from commitments.selectors import commitment_history, commitment_list, commitment_order
 from commitments.services import StaleVersion, commitment_update_status
 from dialogues.selectors import latest_review, upcoming
 from partnership.models import Partnership
@@ -23,14 +23,14 @@ HISTORY_PAGE = 50  # a long history is read a page at a time, newest first
 
 
 def commitment_index(request: HttpRequest) -> HttpResponse:
-    filterset = CommitmentFilter(request.GET or None, queryset=commitment_list())
+    filterset = CommitmentFilter(request.GET or None, queryset=commitment_order())
     if filterset.as_of_day:
         ids, found = filterset.matching_as_of()
         page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = page.object_list = filterset.rows_as_of(page.object_list, found)
     else:
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        rows = filterset.rows(page.object_list)
+        page = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = filterset.rows(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "commitments/list.html", {

@@ -23,19 +23,19 @@ def _label(status) -> str:
 
 def _owners(state) -> str:
     return ", ".join(
-        o.organisation.short_name + ("" if o.role == "lead" else " (supporting)") for o in state.side.owners.all()
+        o.short_name + ("" if o.role == "lead" else " (supporting)") for o in state.side.owners
     ) if state else ""
 
 
 def commitment_columns(parties: list[str]) -> list[Column]:
     cols = [
         Column("Ref", lambda r: r.commitment.reference, 9),
-        Column("Paragraph", lambda r: r.commitment.paragraph.number, 10, "number"),
-        Column("Area", lambda r: r.commitment.paragraph.area.title if r.commitment.paragraph.area else r.commitment.paragraph.part.title, 28),
+        Column("Paragraph", lambda r: r.commitment.paragraph_number, 10, "number"),
+        Column("Area", lambda r: r.commitment.area or r.commitment.part, 28),
         Column("Commitment", lambda r: r.commitment.title, 48),
         Column("Clause", lambda r: r.commitment.clause, 60),
-        Column("Strength", lambda r: r.commitment.get_strength_display(), 12),
-        Column("Cadence", lambda r: r.commitment.get_cadence_display(), 14),
+        Column("Strength", lambda r: r.commitment.strength_label, 12),
+        Column("Cadence", lambda r: r.commitment.cadence_label, 14),
         Column("Overall status", lambda r: _label(r.overall), 16),
         Column("Updates", lambda r: r.due_state.label, 12),
         Column("Sides disagree", lambda r: "yes" if r.disagree else "no", 10),

@@ -12,7 +12,7 @@ from commitments.access import may_read_note, sensitive_commitment_ids
 from commitments.filters import CommitmentFilter, UpdateFilter
 from commitments.history import compare, facts, with_sides
 from commitments.models import StatusUpdate
-from commitments.selectors import commitment_list
+from commitments.selectors import commitment_order
 from partnership.models import Partnership
 from partnership.pagination import CappedPaginator
 from reports import columns
@@ -52,7 +52,7 @@ def _bad_filters(form) -> HttpResponseBadRequest:
 
 def commitments_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check_format(fmt)
-    filterset = CommitmentFilter(request.GET or None, queryset=commitment_list())
+    filterset = CommitmentFilter(request.GET or None, queryset=commitment_order())
     if filterset.is_bound and not filterset.is_valid():
         return _bad_filters(filterset.form)
     partnership = filterset.form.cleaned_data.get("partnership") if filterset.is_bound else None
