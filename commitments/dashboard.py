@@ -7,10 +7,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.urls import reverse
+
 from commitments import history, month_ends
-from commitments.cadence import URGENCY, DueState, most_urgent
+from commitments.cadence import URGENCY, DueState, Schedule, due_state, most_urgent
 from commitments.history import Fact, end_of, overall_statuses
-from commitments.models import CommitmentSide, Ownership, StatusUpdate
+from commitments.models import Commitment, CommitmentSide, Ownership, StatusUpdate
 from commitments.status import ADVANCEMENT, Status, Strength
 from partnership.models import Area, Organisation, Partnership
 
@@ -160,12 +162,36 @@ def _owner_rows(partnership, facts) -> list[Row]:
     return list(rows.values())
 
 
-def my_work(user, today: date) -> list[tuple[CommitmentSide, DueState]]:
+@dataclass(frozen=True)
+class Owed:
+    """A side the official's organisation owns, as "my work" lists it (a narrow row)."""
+
+    commitment_id: int
+    party: str
+    reference: str
+    title: str
+    area: str | None
+    status: str
+    plan: Schedule | None
+    url: str
+    update_url: str
+
+    @property
+    def due_on(self) -> date | None:
+        return self.plan.due_on if self.plan else None
+
+
+def my_work(user, today: date) -> list[tuple[Owed, DueState]]:
     """The sides the official's organisation owns, most urgent first, then by due date."""
-    sides = (
-        CommitmentSide.objects.filter(owners__organisation=user.organisation_id)
-        .select_related("party", "commitment__paragraph__area", "commitment__subparagraph")
-        .distinct()
-    )
-    rows = [(side, side.due_state(today)) for side in sides]
-    return sorted(rows, key=lambda r: (URGENCY.index(r[1]), r[0].due_on or date.max, r[0].commitment.paragraph.number, r[0].commitment.position))
+    sides = CommitmentSide.objects.filter(owners__organisation=user.organisation_id).values_list(
+        "commitment", "party__code", "commitment__ref", "commitment__title", "commitment__paragraph__number",
+        "commitment__subparagraph__label", "commitment__paragraph__area__title", "commitment__position", "status",
+        "due_on", "overdue_on", "stale_on")
+    rows = []
+    for pk, party, ref, title, number, label, area, position, status, due, overdue, stale in sides:
+        plan = Schedule(due, overdue, stale) if due else None
+        owed = Owed(pk, party, Commitment.reference_of(number, label, ref), title, area, status, plan,
+                    reverse("commitments:detail", args=[pk]), reverse("commitments:update", args=[pk, party]))
+        rows.append(((URGENCY.index(due_state(plan, today)), due or date.max, number, position), owed))
+    rows.sort(key=lambda row: row[0])
+    return [(owed, due_state(owed.plan, today)) for _, owed in rows]

@@ -15,7 +15,7 @@ from commitments.history import LATE, end_of, facts
 from commitments.models import Commitment, StatusUpdate
 from commitments.status import Cadence, Status, least_advanced, review_disagrees
 from dialogues.models import Assessment, BriefingPack, Meeting
-from dialogues.selectors import previous_held, proposed_agenda
+from dialogues.selectors import previous_held, proposals_since
 
 TROUBLED = {Status.AT_RISK, Status.DELAYED}
 PACK_UPDATES = 3  # the latest updates shown per commitment; the count says how many there were
@@ -45,11 +45,13 @@ def _commitments(in_scope: list[int], since: date, day: date) -> list[dict]:
 def _recent_updates(commitments: list[dict]) -> dict[int, list[dict]]:
     ids = [row[f"u{n}"] for row in commitments for n in range(PACK_UPDATES) if row[f"u{n}"]]
     recent = defaultdict(list)
-    for u in StatusUpdate.objects.filter(pk__in=ids).select_related("side__party", "created_by").order_by("created_at", "pk"):
-        recent[u.commitment_id].append({
-            "id": u.pk, "side": u.side.party.code, "status": u.status, "note": u.note, "marking": u.marking,
-            "as_of": u.as_of.isoformat(), "recorded": timezone.localtime(u.created_at).isoformat(),
-            "by": u.created_by.username if u.created_by else "", "illustrative": u.illustrative,
+    rows = StatusUpdate.objects.filter(pk__in=ids).order_by("created_at", "pk").values_list(
+        "pk", "commitment_id", "side__party__code", "status", "note", "marking", "as_of", "created_at",
+        "created_by__username", "illustrative")
+    for pk, commitment, side, status, note, marking, as_of, created_at, by, illustrative in rows:
+        recent[commitment].append({
+            "id": pk, "side": side, "status": status, "note": note, "marking": marking, "as_of": as_of.isoformat(),
+            "recorded": timezone.localtime(created_at).isoformat(), "by": by or "", "illustrative": illustrative,
         })
     return recent
 
@@ -65,8 +67,8 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
     previous = previous_held(meeting)
     since = previous.date if previous else partnership.adopted_on
     in_scope = _scope(meeting)
-    sides = defaultdict(list)
-    for fact in facts(partnership, day, today=today, commitments=in_scope):
+    sides, on_the_day = defaultdict(list), facts(partnership, day, today=today, commitments=in_scope)
+    for fact in on_the_day:
         sides[fact.commitment_id].append(fact)
     then = {f.side_id: f for f in facts(partnership, since, today=today, commitments=in_scope)} if since < day else {}
     commitments = _commitments(in_scope, since, day)
@@ -96,7 +98,7 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
         "areas": areas,
         "follow_up": _follow_up(previous, day),
         "agenda": [{"title": i.title, "reason": i.reason, "commitment": i.commitment_id} for i in meeting.agenda.all()],
-        "proposed": _proposed(meeting, today),
+        "proposed": _proposed(meeting, since, today, on_the_day if day == today else None),
         "illustrative": StatusUpdate.objects.filter(
             commitment__in=in_scope, illustrative=True, created_at__gt=end_of(since), created_at__lte=end_of(day)
         ).exists(),
@@ -166,11 +168,11 @@ def _follow_up(previous: Meeting | None, day: date) -> dict | None:
     }
 
 
-def _proposed(meeting: Meeting, today: date) -> list[dict]:
+def _proposed(meeting: Meeting, since: date, today: date, now: list | None) -> list[dict]:
     if meeting.status != Meeting.Status.PLANNED:
         return []
     return [{"commitment": p.commitment_id, "title": f"{p.reference} {p.title}", "reason": p.reason_text}
-            for p in proposed_agenda(meeting, today)]
+            for p in proposals_since(meeting, since, today, now)]
 
 
 @transaction.atomic

@@ -37,21 +37,36 @@ def needs_attention(commitment: dict, agenda: set[int]) -> bool:
     return bool(c["late"] or c["troubled"] or c["moved"] or c["update_count"] or c["review"] or c["id"] in agenda)
 
 
-def pack_context(meeting: Meeting, data: dict, frozen, readable: frozenset[int], *, may_assess: bool) -> dict:
+def pack_context(meeting: Meeting, data: dict, frozen, readable: frozenset[int], *, may_assess: bool,
+                 area: str | None = None) -> dict:
+    """The pack for the page (`area`: the number of the area shown, "c<id>" for a commitment's, "all" for every
+    one) or the PDF (None: all).
+
+    On the page the areas are pages of their own, with an index of all of them: a pack of two hundred commitments
+    is a document to print, not a page to scroll on a phone."""
     for commitment in _commitments(data):
         for update in commitment["updates"]:
             update["readable"] = update["marking"] != SENSITIVE or update["id"] in readable
     agenda = {item["commitment"] for item in data["agenda"] if item["commitment"]}
     areas = []
-    for area in data["areas"]:
-        full = [c for c in area["commitments"] if needs_attention(c, agenda)]
-        quiet = [c for c in area["commitments"] if not needs_attention(c, agenda)]
-        areas.append({"title": area["title"], "full": full, "quiet": quiet})
+    for number, entry in enumerate(data["areas"], start=1):
+        full = [c for c in entry["commitments"] if needs_attention(c, agenda)]
+        quiet = [c for c in entry["commitments"] if not needs_attention(c, agenda)]
+        areas.append({"number": number, "title": entry["title"], "full": full, "quiet": quiet,
+                      "count": len(entry["commitments"]), "late": sum(c["late"] for c in full), "current": False})
+    shown = areas
+    if area is not None and area.startswith("c") and area[1:].isdigit():  # the area of a commitment: ?area=c<id>
+        area = next((str(a["number"]) for a in areas if any(c["id"] == int(area[1:]) for c in a["full"] + a["quiet"])), "1")
+    if area is not None and area != "all":
+        number = int(area) if area.isdigit() and 1 <= int(area) <= len(areas) else 1
+        shown = [areas[number - 1]]
+        shown[0]["current"] = True
     summary = data["summary"]
     bars = [("All commitments", stacked_bar(summary["overall"], STATUS_ORDER, lambda s: ""))]
     bars += [(f"{code} side", stacked_bar(counts, STATUS_ORDER, lambda s: "")) for code, counts in summary["per_side"].items()]
     return {
-        "meeting": meeting, "pack": data, "frozen": frozen, "areas": areas, "bars": bars, "order": STATUS_ORDER,
+        "meeting": meeting, "pack": data, "frozen": frozen, "areas": shown, "bars": bars, "order": STATUS_ORDER,
+        "area_index": areas if area is not None else None, "all_areas": area == "all",
         "may_assess": may_assess, "verdicts": dict(Verdict.choices),
         # An empty review column on every row says nothing: it shows once there is a review or one can be made.
         "with_reviews": may_assess or bool(summary["reviews"]),

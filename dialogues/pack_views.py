@@ -27,7 +27,8 @@ def pack_page(request: HttpRequest, pk: int) -> HttpResponse:
     data, frozen = pack_for(meeting)
     may_assess = (services.user_may_assess(request.user) and meeting.series.kind == DialogueSeries.Kind.SDD
                   and meeting.status == Meeting.Status.PLANNED)
-    context = pack_context(meeting, data, frozen, readable_sensitive_updates(data, request.user), may_assess=may_assess)
+    context = pack_context(meeting, data, frozen, readable_sensitive_updates(data, request.user), may_assess=may_assess,
+                           area=request.GET.get("area", "1"))
     return render(request, "dialogues/pack.html", context)
 
 
@@ -99,6 +100,6 @@ def assess(request: HttpRequest, pk: int, commitment_id: int) -> HttpResponse:
                 form.add_error(field if field in form.fields else None, errors)
         else:
             messages.success(request, f"Your assessment of {commitment.reference} has been recorded.")
-            return redirect(f"{meeting.get_absolute_url()}pack/#c{commitment.pk}")
+            return redirect(f"{meeting.get_absolute_url()}pack/?area=c{commitment.pk}#c{commitment.pk}")
     return render(request, "dialogues/assess.html", {"meeting": meeting, "commitment": commitment, "form": form,
                                                      "existing": existing})

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch
 
-from commitments.history import end_of, facts
+from commitments.history import Fact, end_of, facts
 from commitments.models import Commitment, StatusUpdate
 from commitments.status import Status
 from dialogues.access import visible_meetings_filter
@@ -57,9 +57,14 @@ def proposed_agenda(meeting: Meeting, today: date) -> list[Proposal]:
     """Commitments the meeting should look at: overdue or stale, at risk or delayed on a side, or changed since
     the series' last held meeting. The SDD and its consultations review all commitments; other series those of
     the paragraphs they serve."""
-    series = meeting.series
     last = previous_held(meeting)
-    since = last.date if last else series.partnership.adopted_on
+    return proposals_since(meeting, last.date if last else meeting.series.partnership.adopted_on, today)
+
+
+def proposals_since(meeting: Meeting, since: date, today: date, now: list[Fact] | None = None) -> list[Proposal]:
+    """proposed_agenda's proposals, given the day of the series' last meeting and, when the caller has read them
+    already, the sides' facts now."""
+    series = meeting.series
     commitments = Commitment.objects.filter(paragraph__partnership=series.partnership_id)
     if not series.monitors_everything:
         commitments = commitments.filter(paragraph__in=series.paragraphs.all())
@@ -71,7 +76,7 @@ def proposed_agenda(meeting: Meeting, today: date) -> list[Proposal]:
         .values_list("pk", "ref", "title", "paragraph__number", "subparagraph__label", "changed")
     )
     sides = defaultdict(list)
-    for fact in facts(series.partnership, None, today=today, commitments=[row[0] for row in rows]):
+    for fact in now if now is not None else facts(series.partnership, None, today=today, commitments=[row[0] for row in rows]):
         sides[fact.commitment_id].append(fact)
     proposals = []
     for pk, ref, title, number, label, was_changed in rows:

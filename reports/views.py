@@ -170,10 +170,17 @@ def report_page(request: HttpRequest) -> HttpResponse:
         "owners": dashboard.breakdown(partnership, today, by="owner", facts=found),
         "overview": dashboard.overview(partnership, today, facts=found),
         "order": dashboard.STATUS_ORDER, "comparison": comparison, "query": request.GET.urlencode(),
-        "status_changes": with_sides(comparison.status_changes[:CHANGES_SHOWN]) if comparison else [],
-        "newly_late": with_sides(comparison.newly_late[:CHANGES_SHOWN]) if comparison else [],
-        "changes_shown": CHANGES_SHOWN,
+        **_shown_changes(comparison), "changes_shown": CHANGES_SHOWN,
     })
+
+
+def _shown_changes(comparison) -> dict:
+    """The first changes of each table, their sides loaded together."""
+    if comparison is None:
+        return {"status_changes": [], "newly_late": []}
+    shown = {"status_changes": comparison.status_changes[:CHANGES_SHOWN], "newly_late": comparison.newly_late[:CHANGES_SHOWN]}
+    with_sides(shown["status_changes"] + shown["newly_late"])
+    return shown
 
 
 def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:

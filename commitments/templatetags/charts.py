@@ -7,6 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from commitments.status import Status
+from commitments.templatetags.tracker import BADGES
 
 register = template.Library()
 
@@ -40,6 +41,15 @@ def status_bar(label: str, segments):
     )
     return mark_safe(f'<div class="bar-row"><div class="bar-label">{label}</div><svg class="bar" viewBox="0 0 600 28" '
                      f'preserveAspectRatio="none" role="group" aria-label="{label}: status distribution">{rects}</svg></div>')
+
+
+@register.simple_tag
+def status_counts(counts, order):
+    """A row's sides by status: a badge and a number for each status present, in `order`."""
+    return mark_safe("".join(
+        f'<span class="mini fill-bg-{status}" title="{escape(Status(status).label)}">{BADGES[status]} {counts[status]}</span> '
+        for status in order if counts.get(status)
+    ))
 
 
 @register.simple_tag

@@ -208,7 +208,7 @@ def test_my_work_lists_what_the_organisation_owns_most_urgent_first(client, hist
     assert rows[0][1] in {DueState.STALE, DueState.OVERDUE}
     html = client.get(reverse("my_work")).content.decode()
     first = rows[0][0]
-    assert reverse("commitments:update", args=[first.commitment_id, first.party.code]) in html
+    assert reverse("commitments:update", args=[first.commitment_id, first.party]) in html
 
 
 def grow_history(partnership, official, updates: int, *, start=datetime(2025, 6, 1, 10, tzinfo=BRUSSELS)):

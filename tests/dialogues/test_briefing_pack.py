@@ -120,7 +120,7 @@ def test_a_reviewer_records_an_assessment_in_the_browser_form(client, cycle, rev
 def test_sensitive_notes_follow_the_viewer_in_the_html_and_the_pdf(client, request, cycle, persona, sees):
     client.force_login(request.getfixturevalue(persona))
     meeting = cycle["next"]
-    html = client.get(reverse("dialogues:pack", args=[meeting.pk])).content.decode()
+    html = client.get(reverse("dialogues:pack", args=[meeting.pk]), {"area": "all"}).content.decode()
     assert (SENSITIVE_NOTE in html) is sees
     assert ("Note withheld: OFFICIAL-SENSITIVE" in html) is not sees
     assert "OFFICIAL-SENSITIVE" in html  # the pack's own marking
@@ -177,3 +177,18 @@ def test_quiet_commitments_get_one_line_and_those_needing_attention_a_full_row(c
                                by=reviewer)
     context = pack_context(meeting, build_pack(meeting, today=date(2026, 10, 1)), None, frozenset(), may_assess=False)
     assert "<th scope=\"col\">Independent review</th>" in render_to_string("dialogues/_pack_body.html", context)
+
+
+def test_the_pack_page_shows_one_area_at_a_time_with_an_index_of_all(client, cycle, reviewer):
+    client.force_login(reviewer)
+    url = reverse("dialogues:pack", args=[cycle["next"].pk])
+    first = client.get(url)
+    areas = first.context["area_index"]
+    assert len(areas) > 10 and [a["title"] for a in first.context["areas"]] == [areas[0]["title"]]
+    maritime = next(a for a in areas if a["title"] == "Maritime Security")
+    page = client.get(url, {"area": str(maritime["number"])})
+    assert [a["title"] for a in page.context["areas"]] == ["Maritime Security"]
+    html = page.content.decode()
+    assert 'aria-current="page">Maritime Security</a>' in html and "Show every area on one page" in html
+    assert len(client.get(url, {"area": "all"}).context["areas"]) == len(areas)
+    assert client.get(url, {"area": "999"}).context["areas"][0]["title"] == areas[0]["title"]  # out of range: the first
