@@ -154,8 +154,9 @@ def _owner_rows(partnership, facts) -> list[Row]:
     for side_id, organisation_id in Ownership.objects.filter(
             side__commitment__paragraph__partnership=partnership).values_list("side_id", "organisation_id"):
         owners[side_id].append(organisation_id)
-    organisations = Organisation.objects.filter(pk__in={o for ids in owners.values() for o in ids}).select_related("party")
-    rows = {o.pk: Row(key=o.slug, label=o.name, party=o.party.code) for o in organisations}
+    organisations = Organisation.objects.filter(pk__in={o for ids in owners.values() for o in ids}).values_list(
+        "pk", "slug", "name", "party__code")
+    rows = {pk: Row(key=slug, label=name, party=party) for pk, slug, name, party in organisations}
     for fact in facts:
         for organisation_id in owners[fact.side_id]:
             rows[organisation_id].count(fact)

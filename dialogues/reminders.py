@@ -263,7 +263,7 @@ def plan(now: datetime) -> list[Due]:
         *_digest_subjects(now, today, late), *_escalation_subjects(today, late), *_action_subjects(today),
     ]
     recorded = set(
-        Reminder.objects.filter(subject__in=[s.key for s in subjects]).values_list("subject", flat=True).distinct()
+        Reminder.objects.filter(subject__in=[s.key for s in subjects]).values_list("subject", flat=True).order_by().distinct()
     )
     return [
         (subject.key, subject.make(user))

@@ -35,7 +35,7 @@ def previous_held(meeting: Meeting) -> Meeting | None:
     """The series' last meeting held before this one."""
     return (
         Meeting.objects.filter(series=meeting.series_id, status=Meeting.Status.HELD, date__lt=meeting.date)
-        .prefetch_related("guidance", Prefetch("actions", queryset=FollowUpAction.objects.select_related("owner")))
+        .select_related("series").prefetch_related("guidance", Prefetch("actions", queryset=FollowUpAction.objects.select_related("owner")))
         .order_by("-date")
         .first()
     )

@@ -22,7 +22,7 @@ from dialogues.access import (
 )
 from dialogues.forms import ActionForm, ActionStatusForm, AgendaForm, GuidanceForm, MeetingForm
 from dialogues.models import DialogueSeries, FollowUpAction, Meeting, Notification
-from dialogues.selectors import meeting_detail, meetings_for, previous_held, proposed_agenda
+from dialogues.selectors import meeting_detail, meetings_for, previous_held, proposals_since, proposed_agenda
 
 MEETINGS_PAGE = 25  # a series meets twice a year: ten years of meetings on one page
 
@@ -130,13 +130,17 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible_meeting(request, pk)
     today = timezone.localdate()
     may_manage = user_may_manage_meetings(request.user)
-    proposals = proposed_agenda(meeting, today) if may_manage and meeting.status == Meeting.Status.PLANNED else []
+    previous = previous_held(meeting)
+    proposals = []
+    if may_manage and meeting.status == Meeting.Status.PLANNED:
+        proposals = proposals_since(meeting, previous.date if previous else meeting.series.partnership.adopted_on, today)
     # The SDD reviews the follow-up of the previous SDD's guidance; the consultations prepare it and follow it up.
     followed_up = None
     if meeting.series.kind == DialogueSeries.Kind.SDD:
-        followed_up = previous_held(meeting)
+        followed_up = previous
     elif meeting.series.kind == DialogueSeries.Kind.CONSULTATIONS and meeting.series.prepares_id:
         followed_up = (Meeting.objects.filter(series=meeting.series.prepares_id, status=Meeting.Status.HELD, date__lte=meeting.date)
+                       .select_related("series")
                        .prefetch_related("guidance", Prefetch("actions", queryset=FollowUpAction.objects.select_related("owner")))
                        .order_by("-date").first())
     return render(request, "dialogues/meeting.html", {
