@@ -35,7 +35,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 run: install
-	@mkdir -p var/celery/queue var/celery/processed var/mail
+	@mkdir -p var/celery/queue var/celery/processed var/celery/control var/mail
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py seed --demo
 	@echo "Serving on http://127.0.0.1:8000 with a Celery worker and beat (Ctrl-C stops all three)."

@@ -248,6 +248,7 @@ else:
         "data_folder_in": str(_queue / "queue"),
         "data_folder_out": str(_queue / "queue"),
         "processed_folder": str(_queue / "processed"),
+        "control_folder": str(_queue / "control"),  # else kombu writes it in the working directory
     }
 CELERY_TASK_ALWAYS_EAGER = False
 # The database says what is due; beat only says "look now": a sweep every few minutes, and one at the digest hour.
