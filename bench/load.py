@@ -8,11 +8,11 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import django
+
+from bench.serve import gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 PORT, TARGET = 8765, 1.5
@@ -57,22 +57,10 @@ def run(writers: int, sessions: Path) -> dict:
 
 
 def main() -> int:
-    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "partnership.wsgi", "--bind", f"127.0.0.1:{PORT}",
-                               "--workers", "2", "--threads", "4", "--log-level", "warning"], cwd=ROOT, env=env)
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/health/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        (ROOT / "bench-results").mkdir(exist_ok=True)
+    (ROOT / "bench-results").mkdir(exist_ok=True)
+    with gunicorn("partnership.wsgi", PORT, "--threads", "4"):
         sessions = signed_in_users()
         quiet, busy = run(0, sessions), run(2, sessions)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     ratio = round(busy["read_p95_ms"] / quiet["read_p95_ms"], 2)
     result = {"reads alone": quiet, "reads beside 2 writes a second": busy, "p95 ratio": ratio, "target": TARGET,
               "met": ratio <= TARGET and not busy["read_failures"] and not busy["write_failures"]}

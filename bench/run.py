@@ -13,9 +13,7 @@ within 1.5× of the page's time at 1×; the same number of queries at every size
 
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
@@ -34,6 +32,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench import data  # noqa: E402
 from bench.pages import pages  # noqa: E402
+from bench.serve import free_port, gunicorn  # noqa: E402
 from bench.sessions import session_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,25 +82,9 @@ def in_process(page_list) -> dict[str, dict]:
     return {name: stats(values) for name, values in samples.items()}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def through_gunicorn(page_list) -> dict[str, dict]:
     port = free_port()
-    env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL": "false", "STATIC_MANIFEST": "false",
-           "DEBUG": "false", "LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "bench.wsgi", "--bind", f"127.0.0.1:{port}",
-                               "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=env)
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn("bench.wsgi", port):
         cookies = {page.user.username: "=".join(session_for(page.user)) for page in page_list}
         samples = {page.name: [] for page in page_list}
         for round_number in range(REPEAT + 2):
@@ -115,9 +98,6 @@ def through_gunicorn(page_list) -> dict[str, dict]:
                 if round_number >= 2:
                     samples[page.name].append(time.perf_counter() - start)
         return {name: stats(values) for name, values in samples.items()}
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def measure_pages(factor: int, out: dict) -> None:

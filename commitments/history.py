@@ -75,20 +75,10 @@ def plan_for(*, cadence: str, target_date, adopted_on: date, status: str, record
                     adopted_on=adopted_on, status=status, target_date=target_date)
 
 
-@dataclass(frozen=True)
-class Fact:
-    """One side of one commitment as it stood on a day: the narrow row that figures are counted from."""
+class Lateness:
+    """Whether an update is owed on the day, from the schedule then (`plan`) and the day (`day`)."""
 
-    side_id: int
-    commitment_id: int
-    party: str
-    area_id: int | None
-    strength: str
-    status: str
     plan: Schedule | None
-    updates: int
-    on_time: int
-    last_recorded: datetime | None
     day: date
 
     @property
@@ -102,6 +92,23 @@ class Fact:
     @property
     def is_late(self) -> bool:
         return self.due_state in LATE
+
+
+@dataclass(frozen=True)
+class Fact(Lateness):
+    """One side of one commitment as it stood on a day: the narrow row that figures are counted from."""
+
+    side_id: int
+    commitment_id: int
+    party: str
+    area_id: int | None
+    strength: str
+    status: str
+    plan: Schedule | None
+    updates: int
+    on_time: int
+    last_recorded: datetime | None
+    day: date
 
 
 FACT_FIELDS = ("pk", "commitment_id", "party__code", "commitment__paragraph__area_id", "commitment__strength",
@@ -155,7 +162,7 @@ def overall_statuses(rows) -> dict[int, str]:
 
 
 @dataclass
-class SideState:
+class SideState(Lateness):
     """One side of one commitment as it stood on a day, with the side itself (for lists that show it)."""
 
     side: CommitmentSide
@@ -170,18 +177,6 @@ class SideState:
     @property
     def commitment_id(self) -> int:
         return self.side.commitment_id
-
-    @property
-    def due_state(self) -> DueState:
-        return due_state(self.plan, self.day)
-
-    @property
-    def days_late(self) -> int:
-        return days_late(self.plan, self.day)
-
-    @property
-    def is_late(self) -> bool:
-        return self.due_state in LATE
 
     @classmethod
     def now(cls, side: CommitmentSide, today: date) -> "SideState":

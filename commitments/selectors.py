@@ -1,12 +1,13 @@
 """Reads shared by pages, the API and exports. Each returns a queryset whose query count does not grow with rows."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
 from commitments.cadence import Schedule
-from commitments.models import Commitment, CommitmentSide, Ownership, StatusUpdate
+from commitments.models import Commitment, CommitmentSide, EvidenceLink, Ownership, StatusUpdate
 from commitments.status import Cadence, Strength
 
 
@@ -118,3 +119,47 @@ def listed(ids: list[int]) -> list[Listed]:
             "side", "role", "organisation__short_name").values_list("side", "organisation__short_name", "role"):
         sides[side].owners.append(Owner(name, role))
     return [commitments[pk] for pk in ids]
+
+
+@dataclass
+class Entry:
+    """One update as the commitment's timeline shows it, read as a narrow row."""
+
+    pk: int
+    party: str
+    status: str
+    as_of: date
+    by: str
+    organisation: str | None
+    created_at: datetime
+    marking: str
+    illustrative: bool
+    note: str
+    corrects: int | None
+    corrects_as_of: date | None
+    evidence: list[tuple[str, str]] = field(default_factory=list)
+
+
+ENTRY_FIELDS = ("pk", "side__party__code", "status", "as_of", "created_by__first_name", "created_by__last_name",
+                "created_by__username", "created_by__organisation__short_name", "created_at", "marking", "illustrative",
+                "note", "corrects", "corrects__as_of")
+
+
+def history_rows(commitment: Commitment) -> QuerySet:
+    """The commitment's history, newest first by the date each is true as of, as rows for `timeline`."""
+    return commitment.updates.order_by("-as_of", "-created_at", "-pk").values_list(*ENTRY_FIELDS)
+
+
+def timeline(rows) -> list[Entry]:
+    """Entries from `history_rows` (a page of them), each with its evidence links."""
+    entries = []
+    for pk, party, status, as_of, first, last, username, organisation, created_at, marking, illustrative, note, \
+            corrects, corrects_as_of in rows:
+        by = f"{first} {last}".strip() or username or ""  # as User.__str__ says it
+        entries.append(Entry(pk, party, status, as_of, by, organisation, created_at, marking, illustrative, note,
+                             corrects, corrects_as_of))
+    by_pk = {entry.pk: entry for entry in entries}
+    for update, title, url in EvidenceLink.objects.filter(update__in=by_pk).order_by("pk").values_list(
+            "update", "title", "url"):
+        by_pk[update].evidence.append((title, url))
+    return entries

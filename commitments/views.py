@@ -12,7 +12,7 @@ from commitments.cadence import DueState
 from commitments.charts import stacked_bar, stacked_columns
 from commitments.filters import CommitmentFilter
 from commitments.forms import StatusUpdateForm
-from commitments.selectors import commitment_history, commitment_list, commitment_order
+from commitments.selectors import commitment_list, commitment_order, history_rows, timeline
 from commitments.services import StaleVersion, commitment_update_status
 from dialogues.selectors import latest_review, upcoming
 from partnership.models import Partnership
@@ -48,10 +48,15 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "paragraph": commitment.paragraph,
         "sides": [(side, user_may_update(request.user, side), side.due_state(today)) for side in sides],
         "disagree": len({side.status for side in sides}) > 1,
-        "history": CountedPaginator(commitment_history(commitment), HISTORY_PAGE,
-                                    count=sum(side.update_count for side in sides)).get_page(request.GET.get("page")),
+        **_history_page(commitment, sides, request.GET.get("page")),
         "may_see_sensitive": user_may_see_sensitive(request.user, commitment),
     })
+
+
+def _history_page(commitment, sides, number) -> dict:
+    """A page of the history; its length is the sides' counters (the history is never counted)."""
+    page = CountedPaginator(history_rows(commitment), HISTORY_PAGE, count=sum(s.update_count for s in sides)).get_page(number)
+    return {"page": page, "history": timeline(page.object_list)}
 
 
 def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
@@ -76,8 +81,8 @@ def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
                 )
             except StaleVersion as stale:
                 # Each update moves the version by one: the changes meanwhile are the latest (stale - seen) entries.
-                conflict = (commitment_history(commitment).filter(version_after__gt=data["version"])
-                            .order_by("-created_at", "-pk")[: max(stale.current - data["version"], 0)])
+                conflict = timeline(history_rows(commitment).filter(version_after__gt=data["version"])
+                                    .order_by("-created_at", "-pk")[: max(stale.current - data["version"], 0)])
                 # Keep everything typed; only the version moves on, so one click resubmits.
                 form = StatusUpdateForm({**request.POST.dict(), "version": stale.current}, side=the_side)
                 form.is_valid()

@@ -74,6 +74,6 @@ def test_the_commitment_page_says_how_many_updates_from_the_sides_counters(clien
     grow(eu_official, ["14.1"], 3, datetime(2025, 6, 1, 10, tzinfo=BRUSSELS))
     client.force_login(eu_official)
     response = client.get(f"/commitments/{commitment('14.1').pk}/")
-    assert response.context["history"].paginator.count == 3
+    assert response.context["page"].paginator.count == 3
     assert "3 updates, newest first." in response.content.decode()
     assert Commitment.objects.get(ref="14.1").updates.count() == 3
