@@ -121,3 +121,26 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
         ],
     }
+
+
+def at_once(work, times: int = 2) -> list:
+    """`work()` run `times` at once, each in a thread with its own database connection; their results."""
+    import threading
+
+    from django.db import connection
+
+    barrier, results = threading.Barrier(times), []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(work())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results

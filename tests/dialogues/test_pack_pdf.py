@@ -5,11 +5,9 @@ it refreshes itself; the sweep renders what the broker never delivered and what 
 Meetings from the `cycle` fixture (tests/dialogues/conftest.py): the SDD planned for 20 May 2027, whose pack holds an
 OFFICIAL-SENSITIVE note on 14.1 (sides owned by eeas and fcdo). Held here on 5 October 2026, its pack is frozen."""
 
-import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +15,7 @@ from commitments.status import Status
 from dialogues import services
 from reports.models import GeneratedPdf
 from reports.pdfs import pdf_claim, pdf_render, pdf_sweep
-from tests.conftest import make_user
+from tests.conftest import at_once, make_user
 from tests.dialogues.conftest import SENSITIVE_NOTE, at, pdf_id, pdf_text, record
 
 pytestmark = pytest.mark.django_db
@@ -119,20 +117,7 @@ def test_a_pdf_asked_for_before_the_meeting_was_held_stays_its_requesters(client
 @pytest.mark.django_db(transaction=True)
 def test_a_job_is_claimed_once_when_two_claims_race():
     pdf = GeneratedPdf.objects.create(kind="briefing-pack", key="race", filename="race.pdf", requested_at=timezone.now())
-    barrier, results = threading.Barrier(2), []
-
-    def claim():
-        try:
-            barrier.wait()
-            results.append(pdf_claim(pdf.pk, now=timezone.now()))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=claim) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = at_once(lambda: pdf_claim(pdf.pk, now=timezone.now()))
     assert sorted(results) == [False, True]
     pdf.refresh_from_db()
     assert (pdf.state, pdf.attempts) == (State.RENDERING, 1)

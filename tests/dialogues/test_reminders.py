@@ -2,7 +2,6 @@
 
 import math
 import socket
-import threading
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 from io import StringIO
@@ -21,7 +20,7 @@ from dialogues import services
 from dialogues.models import DialogueSeries, Notification, Reminder, SweepRun
 from dialogues.reminders import BATCH_SIZE, MAX_ATTEMPTS, send_due_reminders
 from partnership.models import Organisation
-from tests.conftest import make_user
+from tests.conftest import at_once, make_user
 from tests.dialogues.flaky_mail import FlakyBackend
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -265,20 +264,7 @@ def test_two_concurrent_sweeps_send_each_reminder_once(partnership, reviewer):
     people = [make_user(f"crc-{n}", organisation="eeas-crc", is_official=True, email=f"crc{n}@example.org") for n in range(4)]
     services.meeting_create(series=series, date=MEETING_DAY, place="London", by=reviewer, now=at(date(2026, 1, 5)))
     now = at(MEETING_DAY - timedelta(days=1), 5)  # before the digest hour
-    barrier = threading.Barrier(2)
-
-    def sweep():
-        try:
-            barrier.wait()
-            send_due_reminders(now=now)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(lambda: send_due_reminders(now=now))
     assert Reminder.objects.filter(kind=Reminder.Kind.MEETING).count() == 3 * len(people)
     assert len(mail.outbox) == 3 * len(people)  # 28, 7 and 1 days: each once, though two sweeps ran
     assert len({(m.to[0], m.subject) for m in mail.outbox}) == len(mail.outbox)
@@ -365,21 +351,7 @@ def test_officials_without_an_email_address_get_the_notification_only(crowd, sin
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_sweeps_over_many_batches_send_each_reminder_once(crowd, sink):
-    reports = []
-    barrier = threading.Barrier(2)
-
-    def sweep():
-        try:
-            barrier.wait()
-            reports.append(send_due_reminders(now=at(DIGEST_DAY, 8)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    reports = at_once(lambda: send_due_reminders(now=at(DIGEST_DAY, 8)))
     assert delivered(sink) == crowd
     assert sum(report.sent for report in reports) == 1200
     assert set(Reminder.objects.values_list("state", flat=True)) == {Reminder.State.SENT}
