@@ -45,11 +45,13 @@ def add_months(day: date, months: int) -> date:
     """The same day `months` later, clamped to the month's end (31 Jan + 1 month = 28 or 29 Feb)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if day.day <= 28:  # every month has the day: no calendar needed (most days; facts compute thousands)
+        return date(year, month, day.day)
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def grace_days(cadence: str) -> int:
-    return 30 if INTERVAL_MONTHS[Cadence(cadence)] >= 12 else 14
+    return 30 if INTERVAL_MONTHS[cadence] >= 12 else 14
 
 
 @dataclass(frozen=True)
@@ -62,14 +64,15 @@ class Schedule:
 def schedule(*, cadence: str, last_update: date | None, adopted_on: date, status: str,
              target_date: date | None = None) -> Schedule | None:
     """The side's schedule, or None when it owes nothing more (achieved or discontinued)."""
-    if Status(status) in CLOSED:
+    # Plain strings look up the enums' sets and keys as they are: no enum is built per call.
+    if status in CLOSED:
         return None
     start = last_update or adopted_on
-    months = INTERVAL_MONTHS[Cadence(cadence)]
+    months = INTERVAL_MONTHS[cadence]
     due_on = add_months(start, months)
     overdue_on = due_on + timedelta(days=grace_days(cadence) + 1)
     stale_on = add_months(start, 2 * months) + timedelta(days=1)
-    if Cadence(cadence) == Cadence.ONE_OFF and target_date is not None:
+    if cadence == Cadence.ONE_OFF and target_date is not None:
         # Past its target date and not achieved: overdue whatever the updates say.
         overdue_on = min(overdue_on, target_date + timedelta(days=1))
         due_on = min(due_on, target_date)

@@ -70,9 +70,6 @@ def as_of(sides: QuerySet, day: date) -> QuerySet:
     )
 
 
-def plan_for(*, cadence: str, target_date, adopted_on: date, status: str, recorded: datetime | None) -> Schedule | None:
-    return schedule(cadence=cadence, last_update=timezone.localdate(recorded) if recorded else None,
-                    adopted_on=adopted_on, status=status, target_date=target_date)
 
 
 class Lateness:
@@ -130,11 +127,12 @@ def facts(partnership, day: date | None = None, *, today: date | None = None, co
                      last, today)
                 for pk, c, party, area, strength, _, _, status, due, overdue, stale, n, on_time, last in rows]
     rows = as_of(sides, day).values_list(*FACT_FIELDS, "status_then", "recorded_then", "count_then", "on_time_then")
-    adopted_on = partnership.adopted_on
+    adopted_on, zone = partnership.adopted_on, timezone.get_current_timezone()
     result = []
     for pk, c, party, area, strength, cadence, target, status, recorded, n, on_time in rows:
         status = status or Status.NOT_ASSESSED
-        plan = plan_for(cadence=cadence, target_date=target, adopted_on=adopted_on, status=status, recorded=recorded)
+        plan = schedule(cadence=cadence, last_update=recorded.astimezone(zone).date() if recorded else None,
+                        adopted_on=adopted_on, status=status, target_date=target)
         result.append(Fact(pk, c, party, area, strength, status, plan, n or 0, on_time or 0, recorded, day))
     return result
 

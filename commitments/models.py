@@ -189,6 +189,8 @@ class StatusUpdate(models.Model):
             models.Index(fields=["-created_at", "-id"], name="update_recent"),
             # Every page asks whether demo entries exist: a partial index answers without scanning the history.
             models.Index(fields=["id"], condition=models.Q(illustrative=True), name="update_illustrative"),
+            # A briefing pack is marked by the sensitive updates of its period: few, found without the history.
+            models.Index(fields=["-created_at"], condition=models.Q(marking="OFFICIAL-SENSITIVE"), name="update_sensitive"),
         ]
 
     def __str__(self):

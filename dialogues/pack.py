@@ -18,6 +18,7 @@ from dialogues.models import Assessment, BriefingPack, Meeting
 from dialogues.selectors import previous_held, proposals_since
 
 TROUBLED = {Status.AT_RISK, Status.DELAYED}
+SENSITIVE = "OFFICIAL-SENSITIVE"
 PACK_UPDATES = 3  # the latest updates shown per commitment; the count says how many there were
 
 
@@ -28,38 +29,52 @@ def _scope(meeting: Meeting) -> list[int]:
     return list(commitments.values_list("pk", flat=True))
 
 
-def _commitments(in_scope: list[int], since: date, day: date) -> list[dict]:
-    """The commitments in scope, in document order, each with the ids of its latest updates recorded since the
-    previous meeting (an index seek each, however long the history)."""
-    recent = StatusUpdate.objects.filter(
-        commitment=OuterRef("pk"), created_at__gt=end_of(since), created_at__lte=end_of(day)
-    ).order_by("-created_at", "-pk").values("pk")
-    latest = {f"u{n}": Subquery(recent[n:n + 1]) for n in range(PACK_UPDATES)}
+def _commitments(in_scope: list[int]) -> list[dict]:
     return list(
-        Commitment.objects.filter(pk__in=in_scope).order_by("paragraph__number", "position").annotate(**latest)
+        Commitment.objects.filter(pk__in=in_scope).order_by("paragraph__number", "position")
         .values("pk", "ref", "title", "strength", "cadence", "paragraph__number", "subparagraph__label",
-                "paragraph__area__title", "paragraph__part__title", *latest)
+                "paragraph__area__title", "paragraph__part__title")
     )
 
 
-def _recent_updates(commitments: list[dict]) -> dict[int, list[dict]]:
-    ids = [row[f"u{n}"] for row in commitments for n in range(PACK_UPDATES) if row[f"u{n}"]]
-    recent = defaultdict(list)
-    rows = StatusUpdate.objects.filter(pk__in=ids).order_by("created_at", "pk").values_list(
+def _recent_updates(commitments: list[int], since: date, day: date) -> dict[int, list[dict]]:
+    """The latest updates of each commitment recorded since the previous meeting (an index seek each, however
+    long the history)."""
+    recent = StatusUpdate.objects.filter(
+        commitment=OuterRef("pk"), created_at__gt=end_of(since), created_at__lte=end_of(day)
+    ).order_by("-created_at", "-pk").values("pk")
+    shown = Commitment.objects.filter(pk__in=commitments)
+    nth = [shown.annotate(update=Subquery(recent[n:n + 1])).values("update") for n in range(PACK_UPDATES)]
+    found = defaultdict(list)
+    rows = StatusUpdate.objects.filter(pk__in=nth[0].union(*nth[1:], all=True)).order_by("created_at", "pk").values_list(
         "pk", "commitment_id", "side__party__code", "status", "note", "marking", "as_of", "created_at",
         "created_by__username", "illustrative")
+    zone = timezone.get_current_timezone()
     for pk, commitment, side, status, note, marking, as_of, created_at, by, illustrative in rows:
-        recent[commitment].append({
+        found[commitment].append({
             "id": pk, "side": side, "status": status, "note": note, "marking": marking, "as_of": as_of.isoformat(),
-            "recorded": timezone.localtime(created_at).isoformat(), "by": by or "", "illustrative": illustrative,
+            "recorded": created_at.astimezone(zone).isoformat(), "by": by or "", "illustrative": illustrative,
         })
-    return recent
+    return found
 
 
-def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
+def shown_areas(areas: list[dict], area: str | None) -> list[int]:
+    """The indexes of the areas a page shows: `area` is an area's number, "c<id>" for a commitment's area, "all",
+    or None (the PDF, the frozen pack) for every one; anything else is the first."""
+    if area is None or area == "all" or not areas:
+        return list(range(len(areas)))
+    if area.startswith("c") and area[1:].isdigit():
+        wanted = int(area[1:])
+        return [next((n for n, a in enumerate(areas) if any(c["id"] == wanted for c in a["commitments"])), 0)]
+    number = int(area) if area.isdigit() and 1 <= int(area) <= len(areas) else 1
+    return [number - 1]
+
+
+def build_pack(meeting: Meeting, *, today: date | None = None, area: str | None = None) -> dict:
     """1. The picture on the pack's day (today, or the meeting's day once it has passed).
     2. The picture at the series' previous meeting, to say what moved since.
-    3. Per area, each commitment with its sides, recent updates and independent review.
+    3. Per area, each commitment with its sides and independent review; those of the areas shown (`shown_areas`:
+       a page shows one, the frozen pack and the PDF all) with their latest updates.
     4. The follow-up of the previous meeting, and the agenda (proposed while the meeting is planned)."""
     today = today or timezone.localdate()
     partnership = meeting.series.partnership
@@ -71,21 +86,23 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
     for fact in on_the_day:
         sides[fact.commitment_id].append(fact)
     then = {f.side_id: f for f in facts(partnership, since, today=today, commitments=in_scope)} if since < day else {}
-    commitments = _commitments(in_scope, since, day)
-    recent = _recent_updates(commitments)
     reviews = {a.commitment_id: a for a in Assessment.objects.filter(meeting=meeting).select_related("assessed_by")}
 
     areas, area_index = [], {}
-    for row in commitments:
-        entry = _entry(row, sides[row["pk"]], then, recent[row["pk"]], reviews.get(row["pk"]))
-        area = row["paragraph__area__title"] or row["paragraph__part__title"]
-        if area not in area_index:
-            area_index[area] = len(areas)
-            areas.append({"title": area, "commitments": []})
-        areas[area_index[area]]["commitments"].append(entry)
+    for row in _commitments(in_scope):
+        entry = _entry(row, sides[row["pk"]], then, reviews.get(row["pk"]))
+        title = row["paragraph__area__title"] or row["paragraph__part__title"]
+        if title not in area_index:
+            area_index[title] = len(areas)
+            areas.append({"title": title, "commitments": []})
+        areas[area_index[title]]["commitments"].append(entry)
+    shown = [c for n in shown_areas(areas, area) for c in areas[n]["commitments"]]
+    recent = _recent_updates([c["id"] for c in shown], since, day)
+    for entry in shown:
+        entry["updates"] = recent[entry["id"]]
     entries = [c for a in areas for c in a["commitments"]]
     all_sides = [f for group in sides.values() for f in group]
-    sensitive = any(u["marking"] == "OFFICIAL-SENSITIVE" for c in entries for u in c["updates"])
+    window = StatusUpdate.objects.filter(commitment__in=in_scope, created_at__gt=end_of(since), created_at__lte=end_of(day))
     return {
         "meeting": {"id": meeting.pk, "title": str(meeting), "series": meeting.series.name, "kind": meeting.series.kind,
                     "date": meeting.date.isoformat(), "place": meeting.place, "status": meeting.status},
@@ -93,19 +110,18 @@ def build_pack(meeting: Meeting, *, today: date | None = None) -> dict:
         "as_of": day.isoformat(),
         "since": since.isoformat(),
         "previous": {"id": previous.pk, "date": previous.date.isoformat()} if previous else None,
-        "marking": "OFFICIAL-SENSITIVE" if sensitive else "OFFICIAL",
+        # Marked by every update of its period, shown or not: the figures of the pack are drawn from all of them.
+        "marking": SENSITIVE if window.filter(marking=SENSITIVE).exists() else "OFFICIAL",
         "summary": _summary(entries, all_sides, then),
         "areas": areas,
         "follow_up": _follow_up(previous, day),
         "agenda": [{"title": i.title, "reason": i.reason, "commitment": i.commitment_id} for i in meeting.agenda.all()],
         "proposed": _proposed(meeting, since, today, on_the_day if day == today else None),
-        "illustrative": StatusUpdate.objects.filter(
-            commitment__in=in_scope, illustrative=True, created_at__gt=end_of(since), created_at__lte=end_of(day)
-        ).exists(),
+        "illustrative": window.filter(illustrative=True).exists(),
     }
 
 
-def _entry(row: dict, sides: list, then: dict, updates: list[dict], review) -> dict:
+def _entry(row: dict, sides: list, then: dict, review) -> dict:
     overall = least_advanced(s.status for s in sides)
     entry = {
         "id": row["pk"],
@@ -125,7 +141,7 @@ def _entry(row: dict, sides: list, then: dict, updates: list[dict], review) -> d
             }
             for s in sides
         ],
-        "updates": updates,
+        "updates": [],
         "update_count": sum(s.updates - (then[s.side_id].updates if s.side_id in then else s.updates) for s in sides),
         "review": {"verdict": review.verdict, "rationale": review.rationale, "by": str(review.assessed_by)} if review else None,
         "review_disagrees": bool(review and review_disagrees(review.verdict, overall)),
@@ -185,10 +201,10 @@ def freeze_pack(meeting: Meeting, *, today: date | None = None) -> BriefingPack:
     return BriefingPack.objects.create(meeting=meeting, data=data, frozen_at=timezone.now(), as_of=date.fromisoformat(data["as_of"]))
 
 
-def pack_for(meeting: Meeting, *, today: date | None = None) -> tuple[dict, BriefingPack | None]:
-    """The stored pack of a held meeting, else the live one."""
+def pack_for(meeting: Meeting, *, today: date | None = None, area: str | None = None) -> tuple[dict, BriefingPack | None]:
+    """The stored pack of a held meeting, else the live one (with the updates of the areas shown)."""
     frozen = BriefingPack.objects.filter(meeting=meeting).first()
-    return (frozen.data, frozen) if frozen else (build_pack(meeting, today=today), None)
+    return (frozen.data, frozen) if frozen else (build_pack(meeting, today=today, area=area), None)
 
 
 def changes_since_frozen(frozen: dict, partnership, *, today: date | None = None) -> list[dict]:

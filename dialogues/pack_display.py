@@ -9,8 +9,7 @@ from commitments.charts import stacked_bar
 from commitments.dashboard import STATUS_ORDER
 from commitments.status import Verdict
 from dialogues.models import Meeting
-
-SENSITIVE = "OFFICIAL-SENSITIVE"
+from dialogues.pack import SENSITIVE, shown_areas
 
 
 def pack_meeting(pk: int) -> Meeting:
@@ -54,12 +53,8 @@ def pack_context(meeting: Meeting, data: dict, frozen, readable: frozenset[int],
         quiet = [c for c in entry["commitments"] if not needs_attention(c, agenda)]
         areas.append({"number": number, "title": entry["title"], "full": full, "quiet": quiet,
                       "count": len(entry["commitments"]), "late": sum(c["late"] for c in full), "current": False})
-    shown = areas
-    if area is not None and area.startswith("c") and area[1:].isdigit():  # the area of a commitment: ?area=c<id>
-        area = next((str(a["number"]) for a in areas if any(c["id"] == int(area[1:]) for c in a["full"] + a["quiet"])), "1")
-    if area is not None and area != "all":
-        number = int(area) if area.isdigit() and 1 <= int(area) <= len(areas) else 1
-        shown = [areas[number - 1]]
+    shown = [areas[n] for n in shown_areas(data["areas"], area)]
+    if area is not None and area != "all" and shown:
         shown[0]["current"] = True
     summary = data["summary"]
     bars = [("All commitments", stacked_bar(summary["overall"], STATUS_ORDER, lambda s: ""))]

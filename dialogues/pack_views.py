@@ -24,11 +24,12 @@ REFRESH_SECONDS = 2
 
 def pack_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _visible_meeting(request, pk, load=pack_meeting)
-    data, frozen = pack_for(meeting)
+    area = request.GET.get("area", "1")
+    data, frozen = pack_for(meeting, area=area)
     may_assess = (services.user_may_assess(request.user) and meeting.series.kind == DialogueSeries.Kind.SDD
                   and meeting.status == Meeting.Status.PLANNED)
     context = pack_context(meeting, data, frozen, readable_sensitive_updates(data, request.user), may_assess=may_assess,
-                           area=request.GET.get("area", "1"))
+                           area=area)
     return render(request, "dialogues/pack.html", context)
 
 
