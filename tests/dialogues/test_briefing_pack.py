@@ -192,3 +192,26 @@ def test_the_pack_page_shows_one_area_at_a_time_with_an_index_of_all(client, cyc
     assert 'aria-current="page">Maritime Security</a>' in html and "Show every area on one page" in html
     assert len(client.get(url, {"area": "all"}).context["areas"]) == len(areas)
     assert client.get(url, {"area": "999"}).context["areas"][0]["title"] == areas[0]["title"]  # out of range: the first
+
+
+def test_a_live_pack_page_reads_the_latest_updates_of_the_area_it_shows_and_the_pdf_of_every_area(cycle):
+    meeting = cycle["next"]
+    area_of_14_1 = build_pack(meeting, today=date(2026, 10, 1), area=f"c{cycle['a'].pk}")
+    assert [u["note"] for u in find(area_of_14_1, "14.1")["updates"]] == ["First exchange held.", "Ministers disagree on the venue."]
+    first_area = build_pack(meeting, today=date(2026, 10, 1), area="1")
+    assert "14.1" not in [c["ref"] for c in first_area["areas"][0]["commitments"]]
+    assert find(first_area, "14.1")["updates"] == []
+    # What the page does not show still counts: the summary, the marking and the index are the whole pack's.
+    assert first_area["summary"] == area_of_14_1["summary"] and first_area["summary"]["updates_since"] == 2
+    assert first_area["marking"] == "OFFICIAL-SENSITIVE"
+
+
+def test_the_pack_is_marked_sensitive_by_a_sensitive_update_of_its_period_even_one_not_among_the_latest(cycle, uk_official):
+    meeting, a = cycle["next"], cycle["a"]
+    for day in (date(2026, 8, 10), date(2026, 8, 20), date(2026, 8, 30)):
+        record(a, uk_official, "UK", Status.AT_RISK, day, note="Plain news.")
+    pack = build_pack(meeting, today=date(2026, 10, 1))
+    assert all(u["marking"] == "OFFICIAL" for u in find(pack, "14.1")["updates"])  # the sensitive one is older
+    assert pack["marking"] == "OFFICIAL-SENSITIVE"
+    held_before = build_pack(cycle["first"], today=date(2026, 10, 1))  # its period ended before the sensitive update
+    assert held_before["marking"] == "OFFICIAL"
