@@ -88,18 +88,24 @@ class CommitmentFilter(django_filters.FilterSet):
         today = timezone.localdate()
         return [Row.now(c, today) for c in listed(list(self.qs.values_list("pk", flat=True)) if ids is None else ids)]
 
-    def matching_as_of(self) -> tuple[list[int], dict[int, Fact]]:
+    def matching_as_of(self) -> tuple[list[int], dict[int, Fact] | None]:
         """The ids of the commitments matching on the past day asked for, in list order, and their sides' facts
-        then. Matching is done on narrow rows; only the commitments shown are loaded (`rows_as_of`)."""
-        day, today = self.as_of_day, timezone.localdate()
+        then (None when no filter reads the day's picture: the page's own are read by `rows_as_of`). Matching is
+        done on narrow rows; only the commitments shown are loaded."""
         ids = list(self.qs.values_list("pk", flat=True))
-        found: dict[int, Fact] = {}
-        for partnership in Partnership.objects.filter(paragraphs__commitments__in=ids).distinct():
-            found.update({f.side_id: f for f in facts(partnership, day, today=today, commitments=ids)})
+        if not any(self.form.cleaned_data.get(name) for name in self.AS_OF_FILTERS):
+            return ids, None
+        found = self._facts_then(ids)
         by_commitment = defaultdict(list)
         for fact in found.values():
             by_commitment[fact.commitment_id].append(fact)
         return [pk for pk in ids if self._matches_then(by_commitment[pk])], found
+
+    def _facts_then(self, ids: list[int]) -> dict[int, Fact]:
+        day, today, found = self.as_of_day, timezone.localdate(), {}
+        for partnership in Partnership.objects.filter(paragraphs__commitments__in=ids).distinct():
+            found.update({f.side_id: f for f in facts(partnership, day, today=today, commitments=ids)})
+        return found
 
     def _matches_then(self, sides: list[Fact]) -> bool:
         data = self.form.cleaned_data
@@ -114,8 +120,8 @@ class CommitmentFilter(django_filters.FilterSet):
             return state in {DueState.OVERDUE, DueState.STALE} if due == "late" else state == due
         return True
 
-    def rows_as_of(self, ids: list[int], found: dict[int, Fact]) -> list["Row"]:
-        day = self.as_of_day
+    def rows_as_of(self, ids: list[int], found: dict[int, Fact] | None) -> list["Row"]:
+        day, found = self.as_of_day, self._facts_then(ids) if found is None else found
         return [Row(c, [SideState(s, found[s.pk].status, found[s.pk].plan, day) for s in c.sides]) for c in listed(ids)]
 
     def search(self, queryset, name, value):
