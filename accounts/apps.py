@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and roles"
 
     def ready(self):
-        from accounts import signals  # noqa: F401 - connects the sign-in stamp
+        from accounts import signals  # noqa: F401 - the sign-in stamp and the sign-in audit

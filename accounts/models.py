@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from partnership.models import Organisation
+from agreement.models import Organisation
 
 
 class User(AbstractUser):

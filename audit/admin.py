@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from reports.exports import Column, Header, csv_response
+from common.exports import Column, Header, csv_response
 
 COLUMNS = [
     Column("When", lambda e: e.at, 18, "datetime"),

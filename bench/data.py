@@ -19,7 +19,7 @@ from commitments.month_ends import rebuild_month_ends
 from commitments.status import Status
 from dialogues.pack import freeze_pack
 from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Guidance, Meeting, Reminder
-from partnership.models import Organisation, Partnership
+from agreement.models import Organisation, Partnership
 
 from bench import PASSWORD  # noqa: F401 - used by the load test too
 

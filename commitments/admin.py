@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from commitments.models import Commitment, CommitmentSide, EvidenceLink, Ownership, StatusUpdate
-from partnership.pagination import CappedPaginator
+from common.pagination import CappedPaginator
 
 
 class OwnershipInline(admin.TabularInline):

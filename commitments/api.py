@@ -12,8 +12,8 @@ from commitments.models import Commitment, CommitmentSide, Marking, Ownership, S
 from commitments.selectors import commitment_history, commitment_order
 from commitments.services import Evidence, StaleVersion, commitment_update_status
 from commitments.status import Cadence, Status, Strength
-from partnership.api_errors import PreconditionFailed, PreconditionRequired, error_response
-from partnership.api_pagination import CommitmentHistoryPagination, HistoryPagination
+from common.api_errors import PreconditionFailed, PreconditionRequired, error_response
+from common.api_pagination import CommitmentHistoryPagination, HistoryPagination
 
 
 class OwnerSerializer(serializers.Serializer):

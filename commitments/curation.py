@@ -10,7 +10,7 @@ from django.db.models import F
 
 from commitments.models import Commitment, CommitmentSide, Ownership
 from commitments.status import Cadence, Strength
-from partnership.models import Organisation, Partnership, Party
+from agreement.models import Organisation, Partnership, Party
 
 
 class CurationError(Exception):

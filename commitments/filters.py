@@ -13,8 +13,8 @@ from commitments.history import Fact, SideState, facts
 from commitments.models import Commitment, CommitmentSide, StatusUpdate
 from commitments.selectors import Listed, listed
 from commitments.status import Cadence, Status, Strength, least_advanced
-from partnership.choices import ModelChoiceFilter
-from partnership.models import Area, Organisation, Part, Partnership, Party
+from common.choices import ModelChoiceFilter
+from agreement.models import Area, Organisation, Part, Partnership, Party
 
 
 class CommitmentFilter(django_filters.FilterSet):

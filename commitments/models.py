@@ -11,7 +11,7 @@ from django.utils import timezone
 from commitments.cadence import DueState, Schedule, days_late, due_state, schedule
 
 from commitments.status import RAG, Cadence, Status, Strength
-from partnership.models import Organisation, Paragraph, Partnership, Party, SubParagraph
+from agreement.models import Organisation, Paragraph, Partnership, Party, SubParagraph
 
 
 class Commitment(models.Model):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from commitments.cadence import add_months
 from commitments.history import end_of, in_force
 from commitments.models import CommitmentSide, MonthEnd, MonthEndStatus, StatusUpdate
-from partnership.models import Partnership
+from agreement.models import Partnership
 
 GRACE = timedelta(hours=1)
 

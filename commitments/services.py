@@ -14,7 +14,7 @@ from commitments.access import user_may_update
 from commitments.cadence import DueState
 from commitments.models import Commitment, CommitmentSide, EvidenceLink, Marking, StatusUpdate
 from commitments.status import NEEDS_NOTE, Status, is_backwards, least_advanced
-from partnership.markings import refuse_classified
+from common.markings import refuse_classified
 
 
 class StaleVersion(Exception):

@@ -1,22 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments import dashboard
+from agreement.models import Paragraph, Partnership
 from commitments.access import user_may_see_sensitive, user_may_update
-from commitments.cadence import DueState
-from commitments.charts import stacked_bar, stacked_columns
 from commitments.filters import CommitmentFilter
 from commitments.forms import StatusUpdateForm
-from commitments.selectors import commitment_list, commitment_order, history_rows, timeline
+from commitments.models import Commitment
+from commitments.selectors import commitment_list, commitment_order, history_rows, sides_prefetch, timeline
 from commitments.services import StaleVersion, commitment_update_status
-from dialogues.selectors import latest_review, upcoming
-from partnership.models import Partnership
-from partnership.pagination import CountedPaginator
+from common.pagination import CountedPaginator
 
 PAGE_SIZE = 50
 HISTORY_PAGE = 50  # a long history is read a page at a time, newest first
@@ -105,63 +103,39 @@ def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
     )
 
 
-def my_work(request: HttpRequest) -> HttpResponse:
-    if not (request.user.is_official and request.user.organisation_id):
-        raise PermissionDenied("“My work” lists what an official's organisation owns; you are not an official.")
-    today = timezone.localdate()
-    rows = dashboard.my_work(request.user, today)
-    counts = {state: sum(1 for _, s in rows if s == state) for state in DueState}
-    return render(request, "commitments/my_work.html", {"rows": rows, "counts": counts, "today": today})
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    partnerships = Partnership.objects.prefetch_related("parties").annotate(
+        paragraph_count=Count("paragraphs", distinct=True),
+        commitment_count=Count("paragraphs__commitments", distinct=True),
+    )
+    return render(request, "partnership/list.html", {"partnerships": partnerships})
 
 
-def _partnership(request: HttpRequest) -> Partnership:
-    slug = request.GET.get("partnership")
-    queryset = Partnership.objects.order_by("adopted_on", "slug")
-    partnership = queryset.filter(slug=slug).first() if slug else queryset.first()
-    if partnership is None:
-        raise Http404("No partnership has been imported yet.")
-    return partnership
-
-
-def overview(request: HttpRequest) -> HttpResponse:
-    partnership = _partnership(request)
-    today = timezone.localdate()
-    next_meetings, unplanned = upcoming(partnership, request.user, today)
-    review_meeting, reviews, review_disagreements = latest_review(partnership)
-    return render(request, "dashboards/overview.html", {
-        **_overview_figures(partnership, today), "next_meetings": next_meetings, "unplanned": unplanned,
-        "review_meeting": review_meeting, "reviews": reviews, "review_disagreements": review_disagreements,
-    })
-
-
-def _overview_figures(partnership, today) -> dict:
-    data = dashboard.overview(partnership, today)
-    base = reverse("commitments:list") + f"?partnership={partnership.slug}"
-    order = dashboard.STATUS_ORDER
-    bars = [("All commitments (overall status)", stacked_bar(data["overall"], order, lambda s: f"{base}&status={s}"))]
-    for code, counts in data["per_side"].items():
-        bars.append((f"{code} side", stacked_bar(counts, order, lambda s, c=code: f"{base}&side={c}&side_status={s}")))
-    strength_bars = [
-        (label, stacked_bar(data["strength"][value], order, lambda s, v=value: f"{base}&strength={value}&status={s}"))
-        for value, label in (("firm", "Firm"), ("exploratory", "Exploratory"))
-    ]
-    points = dashboard.progress_over_time(partnership, today)
-    return {
-        "partnership": partnership, "today": today, "data": data, "bars": bars, "strength_bars": strength_bars,
-        "order": order, "base": base, "columns": stacked_columns(points, order), "points": points,
-        "now": timezone.now(),
-    }
-
-
-def breakdown(request: HttpRequest, by: str) -> HttpResponse:
-    partnership = _partnership(request)
-    today = timezone.localdate()
+def document(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole agreement as a document, each paragraph beside its commitments."""
+    partnership = get_object_or_404(Partnership.objects.prefetch_related("parties"), slug=slug)
+    paragraphs = (
+        Paragraph.objects.filter(partnership=partnership)
+        .select_related("part", "area")
+        .prefetch_related(
+            "subparagraphs",
+            "footnotes",
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.select_related("subparagraph").prefetch_related(sides_prefetch()),
+            ),
+        )
+    )
+    sections = []  # [(part, [(area or None, [paragraphs])])] in document order
+    for paragraph in paragraphs:
+        if not sections or sections[-1][0] != paragraph.part:
+            sections.append((paragraph.part, []))
+        groups = sections[-1][1]
+        if not groups or groups[-1][0] != paragraph.area:
+            groups.append((paragraph.area, []))
+        groups[-1][1].append(paragraph)
     return render(
         request,
-        "dashboards/breakdown.html",
-        {
-            "partnership": partnership, "by": by, "rows": dashboard.breakdown(partnership, today, by=by),
-            "order": dashboard.STATUS_ORDER, "today": today, "now": timezone.now(),
-            "base": reverse("commitments:list") + f"?partnership={partnership.slug}",
-        },
+        "partnership/document.html",
+        {"partnership": partnership, "sections": sections, "commitment_total": sum(len(p.commitments.all()) for p in paragraphs)},
     )

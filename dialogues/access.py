@@ -1,6 +1,8 @@
 """Who may see and manage dialogue meetings and follow-up actions: one place for pages, calendar and reminders."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 
 from dialogues.models import FollowUpAction, Meeting
 
@@ -39,3 +41,14 @@ def user_may_see_sensitive_outcome(user, meeting: Meeting) -> bool:
 
 def user_may_update_action(user, action: FollowUpAction) -> bool:
     return user_may_manage_meetings(user) or bool(user.is_official and user.organisation_id == action.owner_id)
+
+
+def meeting_for(user, pk: int, load) -> Meeting:
+    """The meeting (read by `load`) if the user may see it: Http404 if there is none, PermissionDenied if not theirs."""
+    try:
+        meeting = load(pk)
+    except Meeting.DoesNotExist:
+        raise Http404("No such meeting.") from None
+    if not user_may_see_meeting(user, meeting):
+        raise PermissionDenied("This meeting is not one your organisation takes part in.")
+    return meeting

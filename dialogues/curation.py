@@ -7,7 +7,7 @@ from django.db import transaction
 from commitments.curation import CurationError, read_toml, upsert
 from dialogues.models import DialogueSeries, Meeting
 from dialogues.services import series_reschedule
-from partnership.models import Organisation, Partnership
+from agreement.models import Organisation, Partnership
 
 
 @transaction.atomic

@@ -2,8 +2,8 @@ from django import forms
 
 from commitments.models import Marking
 from dialogues.models import FollowUpAction, Meeting
-from partnership.choices import ModelChoiceField, ModelMultipleChoiceField
-from partnership.models import Organisation
+from common.choices import ModelChoiceField, ModelMultipleChoiceField
+from agreement.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

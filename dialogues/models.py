@@ -10,7 +10,7 @@ from django.urls import reverse
 from commitments.cadence import add_months
 from commitments.models import Commitment, Marking
 from commitments.status import Cadence, Verdict
-from partnership.models import Organisation, Paragraph, Partnership
+from agreement.models import Organisation, Paragraph, Partnership
 
 
 class DialogueSeries(models.Model):

@@ -12,7 +12,7 @@ from dialogues.access import user_may_manage_meetings, user_may_update_action
 from commitments.status import Verdict
 from dialogues.models import AgendaItem, Assessment, DialogueSeries, FollowUpAction, Guidance, Meeting
 from dialogues.pack import freeze_pack
-from partnership.markings import refuse_classified
+from common.markings import refuse_classified
 
 
 def series_reschedule(series: DialogueSeries) -> None:

@@ -15,6 +15,7 @@ from commitments.models import Commitment
 from commitments.services import StaleVersion
 from dialogues import calendar, services
 from dialogues.access import (
+    meeting_for,
     user_may_manage_meetings,
     user_may_see_meeting,
     user_may_see_sensitive_outcome,
@@ -79,18 +80,8 @@ def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_form_context(request, series, form)
 
 
-def _visible_meeting(request, pk, load=meeting_detail) -> Meeting:
-    try:
-        meeting = load(pk)
-    except Meeting.DoesNotExist:
-        raise Http404("No such meeting.") from None
-    if not user_may_see_meeting(request.user, meeting):
-        raise PermissionDenied("This meeting is not one your organisation takes part in.")
-    return meeting
-
-
 def _managed_meeting(request, pk) -> Meeting:
-    meeting = _visible_meeting(request, pk)
+    meeting = meeting_for(request.user, pk, meeting_detail)
     if not user_may_manage_meetings(request.user):
         raise PermissionDenied("Only reviewers and administrators plan meetings and record their outcomes.")
     return meeting
@@ -127,7 +118,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, pk)
+    meeting = meeting_for(request.user, pk, meeting_detail)
     today = timezone.localdate()
     may_manage = user_may_manage_meetings(request.user)
     previous = previous_held(meeting)

@@ -34,12 +34,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_filters",
     "accounts",
-    "partnership",
+    "agreement",
     "commitments",
     "dialogues",
     "reports",
     "returns",
     "audit",
+    "demo",
 ]
 
 # Hashed static names need `collectstatic`, which the production image runs; tests and `make run` serve sources.
@@ -66,7 +67,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "partnership.urls"
-FORM_RENDERER = "partnership.form_renderer.FormRenderer"
+FORM_RENDERER = "common.form_renderer.FormRenderer"
 WSGI_APPLICATION = "partnership.wsgi.application"
 
 TEMPLATES = [
@@ -198,13 +199,13 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "partnership.api_pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "common.api_pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
-    "DEFAULT_THROTTLE_CLASSES": ["partnership.api_throttling.UserRateThrottle", "partnership.api_throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["common.api_throttling.UserRateThrottle", "common.api_throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": env_str("API_USER_RATE", "3000/hour"), "anon": env_str("API_ANON_RATE", "60/hour")},
-    "EXCEPTION_HANDLER": "partnership.api_errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "partnership.api_errors.AutoSchema",
+    "EXCEPTION_HANDLER": "common.api_errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "common.api_errors.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "EU–UK Partnership Tracker API",
@@ -230,7 +231,7 @@ SPECTACULAR_SETTINGS = {
 # Celery: Redis in production; a folder on disk when no REDIS_URL is given, so `make run` needs no server.
 REDIS_URL = env_str("REDIS_URL", "")
 # The cache holds API throttling counts only: Redis in production (shared by gunicorn workers), memory otherwise.
-# Nothing else depends on it; with Redis unreachable, throttling lets requests through (partnership.api_throttling),
+# Nothing else depends on it; with Redis unreachable, throttling lets requests through (common.api_throttling),
 # and short timeouts keep a request from waiting on it.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,

@@ -8,11 +8,12 @@ from commitments import views as commitment_views
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from commitments.api import CommitmentViewSet, UpdateViewSet
-from commitments.urls import dashboard_patterns
 from dialogues import views as dialogue_views
+from reports import dashboard_views
+from reports.urls import dashboard_patterns
 from partnership import views
 from dialogues.api import ActionViewSet, MeetingViewSet, SeriesViewSet
-from partnership.api import AreaViewSet, OrganisationViewSet, ParagraphViewSet, PartnershipViewSet, PartViewSet
+from agreement.api import AreaViewSet, OrganisationViewSet, ParagraphViewSet, PartnershipViewSet, PartViewSet
 
 router = DefaultRouter()
 router.register("partnerships", PartnershipViewSet, basename="partnership")
@@ -28,8 +29,8 @@ router.register("actions", ActionViewSet, basename="action")
 
 partnership_patterns = (
     [
-        path("", views.partnership_list, name="list"),
-        path("<slug:slug>/", views.document, name="document"),
+        path("", commitment_views.partnership_list, name="list"),
+        path("<slug:slug>/", commitment_views.document, name="document"),
     ],
     "partnership",
 )
@@ -40,8 +41,9 @@ urlpatterns = [
     path("partnerships/", include(partnership_patterns)),
     path("commitments/", include("commitments.urls")),
     path("dashboard/", include(dashboard_patterns)),
-    path("my-work/", commitment_views.my_work, name="my_work"),
+    path("my-work/", dashboard_views.my_work, name="my_work"),
     path("dialogues/", include("dialogues.urls")),
+    path("dialogues/meetings/<int:pk>/", include("reports.pack_urls")),
     path("reports/", include("reports.urls")),
     path("returns/", include("returns.urls")),
     path("calendar/<str:token>.ics", dialogue_views.calendar_feed, name="calendar_feed"),

@@ -1,13 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-
-from commitments.selectors import sides_prefetch
-from commitments.models import Commitment
-from partnership.models import Paragraph, Partnership
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,44 +10,6 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_official and request.user.organisation_id:
         return redirect("my_work")
     return redirect("dashboards:overview")
-
-
-def partnership_list(request: HttpRequest) -> HttpResponse:
-    partnerships = Partnership.objects.prefetch_related("parties").annotate(
-        paragraph_count=Count("paragraphs", distinct=True),
-        commitment_count=Count("paragraphs__commitments", distinct=True),
-    )
-    return render(request, "partnership/list.html", {"partnerships": partnerships})
-
-
-def document(request: HttpRequest, slug: str) -> HttpResponse:
-    """The whole agreement as a document, each paragraph beside its commitments."""
-    partnership = get_object_or_404(Partnership.objects.prefetch_related("parties"), slug=slug)
-    paragraphs = (
-        Paragraph.objects.filter(partnership=partnership)
-        .select_related("part", "area")
-        .prefetch_related(
-            "subparagraphs",
-            "footnotes",
-            Prefetch(
-                "commitments",
-                queryset=Commitment.objects.select_related("subparagraph").prefetch_related(sides_prefetch()),
-            ),
-        )
-    )
-    sections = []  # [(part, [(area or None, [paragraphs])])] in document order
-    for paragraph in paragraphs:
-        if not sections or sections[-1][0] != paragraph.part:
-            sections.append((paragraph.part, []))
-        groups = sections[-1][1]
-        if not groups or groups[-1][0] != paragraph.area:
-            groups.append((paragraph.area, []))
-        groups[-1][1].append(paragraph)
-    return render(
-        request,
-        "partnership/document.html",
-        {"partnership": partnership, "sections": sections, "commitment_total": sum(len(p.commitments.all()) for p in paragraphs)},
-    )
 
 
 @login_not_required

@@ -7,11 +7,11 @@ from django.db.models import F, OuterRef, QuerySet, StringAgg, Subquery, TextFie
 from django.db.models.functions import Concat
 
 from commitments.access import may_read_note
-from commitments.charts import stacked_bar
-from commitments.dashboard import STATUS_ORDER
+from reports.charts import stacked_bar
+from reports.dashboard import STATUS_ORDER
 from commitments.models import Commitment, EvidenceLink
 from commitments.status import Status
-from reports.exports import Column
+from common.exports import Column
 
 WITHHELD = "[withheld: OFFICIAL-SENSITIVE]"
 LABELS = dict(Status.choices)  # a dictionary look-up per cell, not an enum construction

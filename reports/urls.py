@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import views
+from reports import dashboard_views, views
 
 app_name = "reports"
 urlpatterns = [
@@ -11,3 +11,12 @@ urlpatterns = [
     path("overview.<str:fmt>", views.overview_export, name="overview"),
     path("changes.<str:fmt>", views.changes_export, name="changes"),
 ]
+
+dashboard_patterns = (
+    [
+        path("", dashboard_views.overview, name="overview"),
+        path("areas/", dashboard_views.breakdown, {"by": "area"}, name="areas"),
+        path("owners/", dashboard_views.breakdown, {"by": "owner"}, name="owners"),
+    ],
+    "dashboards",
+)

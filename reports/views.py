@@ -7,30 +7,21 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import render
 from django.utils import timezone
 
-from commitments import dashboard
+from reports import dashboard
 from commitments.access import may_read_note, sensitive_commitment_ids
 from commitments.filters import CommitmentFilter, UpdateFilter
 from commitments.history import compare, facts, with_sides
 from commitments.models import StatusUpdate
 from commitments.selectors import commitment_order
-from partnership.models import Partnership
-from partnership.pagination import CappedPaginator
+from agreement.selectors import partnership_asked
+from common.pagination import CappedPaginator
 from reports import columns
-from reports.exports import Header, csv_response, pdf_response, xlsx_response
+from common.exports import Header, csv_response, pdf_response, xlsx_response
 
 FORMATS = {"csv", "xlsx", "pdf"}
 PDF_ROW_LIMIT = 2000
 CHANGES_SHOWN = 50  # per table on the report page; the downloads have them all
 STREAM_CHUNK = 2000  # rows fetched at a time from the server-side cursor while streaming
-
-
-def _partnership(request, slug=None) -> Partnership:
-    slug = slug or request.GET.get("partnership")
-    queryset = Partnership.objects.prefetch_related("parties").order_by("adopted_on", "slug")
-    partnership = queryset.filter(slug=slug).first() if slug else queryset.first()
-    if partnership is None:
-        raise Http404("No such partnership.")
-    return partnership
 
 
 def _header(request, title, partnership, filters, as_of) -> Header:
@@ -56,7 +47,7 @@ def commitments_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if filterset.is_bound and not filterset.is_valid():
         return _bad_filters(filterset.form)
     partnership = filterset.form.cleaned_data.get("partnership") if filterset.is_bound else None
-    partnership = partnership or _partnership(request)
+    partnership = partnership or partnership_asked(request.GET.get("partnership"))
     rows = filterset.rows_as_of(*filterset.matching_as_of()) if filterset.as_of_day else filterset.rows()
     parties = [p.code for p in partnership.parties.all()]
     cols = columns.commitment_columns(parties)
@@ -100,7 +91,7 @@ def history_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if filterset.is_bound and not filterset.is_valid():
         return _bad_filters(filterset.form)
     updates = filterset.qs
-    partnership = (filterset.form.cleaned_data.get("partnership") if filterset.is_bound else None) or _partnership(request)
+    partnership = (filterset.form.cleaned_data.get("partnership") if filterset.is_bound else None) or partnership_asked(request.GET.get("partnership"))
     readable = sensitive_commitment_ids(request.user)
     header = _header(request, "Status history", partnership, filterset.active, None)
     name = f"status-history-{timezone.localdate():%Y-%m-%d}"
@@ -160,7 +151,7 @@ def _report_data(request, partnership):
 
 
 def report_page(request: HttpRequest) -> HttpResponse:
-    partnership = _partnership(request)
+    partnership = partnership_asked(request.GET.get("partnership"))
     form, as_of, comparison = _report_data(request, partnership)
     today = timezone.localdate()
     found = facts(partnership, as_of, today=today)
@@ -185,7 +176,7 @@ def _shown_changes(comparison) -> dict:
 
 def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check_format(fmt)
-    partnership = _partnership(request)
+    partnership = partnership_asked(request.GET.get("partnership"))
     form, as_of, _ = _report_data(request, partnership)
     if form.is_bound and not form.is_valid():
         return _bad_filters(form)
@@ -211,7 +202,7 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def changes_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check_format(fmt)
-    partnership = _partnership(request)
+    partnership = partnership_asked(request.GET.get("partnership"))
     form, _, comparison = _report_data(request, partnership)
     if (form.is_bound and not form.is_valid()) or comparison is None:
         return HttpResponseBadRequest("Give a valid 'since' day (and optionally 'until') to compare.",

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from partnership.models import Organisation, Partnership
+from agreement.models import Organisation, Partnership
 
 
 class Return(models.Model):

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from commitments.models import Ownership
 from dialogues.models import DialogueSeries, Meeting
-from partnership.models import Organisation, Partnership
+from agreement.models import Organisation
+from agreement.selectors import partnership_asked
 from returns.models import Return
 from returns.services import return_apply, return_check
 from returns.spreadsheet import MAX_BYTES, ReturnFileError, build_workbook, read_workbook
@@ -17,10 +18,6 @@ from returns.spreadsheet import MAX_BYTES, ReturnFileError, build_workbook, read
 
 class UploadForm(forms.Form):
     file = forms.FileField(label="Your filled-in return (.xlsx)")
-
-
-def _partnership() -> Partnership:
-    return Partnership.objects.order_by("adopted_on", "slug").first()
 
 
 def _is_official(user) -> bool:
@@ -31,7 +28,7 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_official(user) or user.is_administrator):
         raise PermissionDenied("Returns are for officials (and administrators, who follow them).")
-    partnership = _partnership()
+    partnership = partnership_asked(request.GET.get("partnership"))
     context = {"partnership": partnership, "form": UploadForm()}
     if _is_official(user):
         context["own_returns"] = Return.objects.filter(organisation=user.organisation_id).select_related("uploaded_by")[:20]
@@ -61,7 +58,7 @@ def download(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     if not (user.is_administrator or (_is_official(user) and user.organisation_id == organisation.pk)):
         raise PermissionDenied("You may download the return of your own organisation only.")
-    data = build_workbook(organisation, _partnership(), produced_by=user.get_full_name() or user.username)
+    data = build_workbook(organisation, partnership_asked(request.GET.get("partnership")), produced_by=user.get_full_name() or user.username)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="return-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"'
     return response
@@ -73,7 +70,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if not _is_official(user):
         raise PermissionDenied("Only officials upload their organisation's return.")
     form = UploadForm(request.POST, request.FILES)
-    partnership = _partnership()
+    partnership = partnership_asked(request.GET.get("partnership"))
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -6,7 +6,7 @@ from pytest_django.plugin import blocking_manager_key
 
 from accounts.models import User
 from commitments.models import Commitment
-from partnership.models import Organisation, Partnership
+from agreement.models import Organisation, Partnership
 
 
 @pytest.fixture(scope="session")

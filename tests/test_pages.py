@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from commitments.models import Commitment, CommitmentSide, Ownership
 from commitments.status import Cadence, Strength
-from partnership.models import Organisation, Paragraph, Party
+from agreement.models import Organisation, Paragraph, Party
 
 
 def page_urls(partnership):

@@ -18,7 +18,7 @@ from commitments.models import Commitment, Marking
 from commitments.services import Evidence, commitment_update_status
 from dialogues.models import DialogueSeries
 from dialogues.services import meeting_create
-from partnership.models import Organisation, Paragraph
+from agreement.models import Organisation, Paragraph
 from tests.conftest import commitment
 
 pytestmark = pytest.mark.django_db

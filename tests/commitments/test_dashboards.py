@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments import dashboard
+from reports import dashboard
 from commitments.cadence import DueState
 from commitments.history import end_of, statuses_at
 from commitments.models import Commitment, CommitmentSide, MonthEnd, MonthEndStatus, StatusUpdate
@@ -185,7 +185,7 @@ def test_the_by_area_page_lists_every_area_with_sides(client, history, analyst):
 def test_every_chart_segment_links_to_the_matching_filtered_list(client, history, analyst, partnership):
     from django.utils import timezone
 
-    from commitments.views import _overview_figures
+    from reports.dashboard_views import _overview_figures
 
     client.force_login(analyst)
     html = client.get(reverse("dashboards:overview")).content.decode()

@@ -80,10 +80,10 @@ def pdf_id(response) -> int:
 
 def download_pack_pdf(client, meeting) -> bytes:
     """Ask for the pack's PDF; if it is being prepared, render it as the worker would and download it."""
-    response = client.get(reverse("dialogues:pack_pdf", args=[meeting.pk]))
+    response = client.get(reverse("packs:pdf", args=[meeting.pk]))
     if response.status_code == 302:
         pk = pdf_id(response)
         assert pdf_render(pk)
-        response = client.get(reverse("dialogues:pack_pdf_file", args=[meeting.pk, pk]))
+        response = client.get(reverse("packs:pdf_file", args=[meeting.pk, pk]))
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     return response.content

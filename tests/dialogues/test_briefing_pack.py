@@ -13,7 +13,7 @@ from commitments.status import Status
 from dialogues import services
 from dialogues.models import BriefingPack
 from dialogues.pack import build_pack
-from dialogues.pack_display import pack_context
+from reports.pack_display import pack_context
 from tests.conftest import make_user
 from tests.dialogues.conftest import SENSITIVE_NOTE, at, download_pack_pdf, pdf_text, record
 
@@ -68,9 +68,9 @@ def test_the_frozen_pack_and_today_are_shown_side_by_side(client, cycle, reviewe
                             by=reviewer, now=at(date(2026, 10, 5)))
     record(cycle["b"], make_user("crc", organisation="eeas-crc", is_official=True), "EU", Status.IN_PROGRESS, date(2026, 10, 20))
     client.force_login(analyst)
-    page = client.get(reverse("dialogues:pack", args=[meeting.pk])).content.decode()
+    page = client.get(reverse("packs:page", args=[meeting.pk])).content.decode()
     assert "Frozen when the meeting was marked held" in page
-    compare = client.get(reverse("dialogues:pack_compare", args=[meeting.pk]))
+    compare = client.get(reverse("packs:compare", args=[meeting.pk]))
     changed = {(c["commitment"]["ref"], c["code"]) for c in compare.context["changes"]}
     assert ("19.1", "EU") in changed
     assert "<mark>" in compare.content.decode()
@@ -106,7 +106,7 @@ def test_only_reviewers_assess_and_only_for_a_planned_sdd(cycle, reviewer, analy
 
 
 def test_a_reviewer_records_an_assessment_in_the_browser_form(client, cycle, reviewer, analyst):
-    url = reverse("dialogues:assess", args=[cycle["next"].pk, cycle["a"].pk])
+    url = reverse("packs:assess", args=[cycle["next"].pk, cycle["a"].pk])
     client.force_login(analyst)
     assert client.get(url).status_code == 403
     client.force_login(reviewer)
@@ -120,7 +120,7 @@ def test_a_reviewer_records_an_assessment_in_the_browser_form(client, cycle, rev
 def test_sensitive_notes_follow_the_viewer_in_the_html_and_the_pdf(client, request, cycle, persona, sees):
     client.force_login(request.getfixturevalue(persona))
     meeting = cycle["next"]
-    html = client.get(reverse("dialogues:pack", args=[meeting.pk]), {"area": "all"}).content.decode()
+    html = client.get(reverse("packs:page", args=[meeting.pk]), {"area": "all"}).content.decode()
     assert (SENSITIVE_NOTE in html) is sees
     assert ("Note withheld: OFFICIAL-SENSITIVE" in html) is not sees
     assert "OFFICIAL-SENSITIVE" in html  # the pack's own marking
@@ -134,16 +134,16 @@ def test_the_pack_is_for_those_who_may_see_the_meeting(client, cycle, outsider):
     other = make_user("eda-official", organisation="eda", is_official=True)
     for user, code in ((other, 403), (outsider, 403)):
         client.force_login(user)
-        assert client.get(reverse("dialogues:pack", args=[cycle["next"].pk])).status_code == code
-        assert client.get(reverse("dialogues:pack_pdf", args=[cycle["next"].pk])).status_code == code
+        assert client.get(reverse("packs:page", args=[cycle["next"].pk])).status_code == code
+        assert client.get(reverse("packs:pdf", args=[cycle["next"].pk])).status_code == code
     client.logout()
-    assert client.get(reverse("dialogues:pack", args=[cycle["next"].pk])).status_code == 302
+    assert client.get(reverse("packs:page", args=[cycle["next"].pk])).status_code == 302
 
 
 def test_the_compare_page_needs_a_frozen_pack(client, cycle, analyst):
     client.force_login(analyst)
-    assert client.get(reverse("dialogues:pack_compare", args=[cycle["next"].pk])).status_code == 404
-    assert client.get(reverse("dialogues:pack_compare", args=[cycle["first"].pk])).status_code == 200
+    assert client.get(reverse("packs:compare", args=[cycle["next"].pk])).status_code == 404
+    assert client.get(reverse("packs:compare", args=[cycle["first"].pk])).status_code == 200
 
 
 def test_the_pack_page_query_count_is_bounded(client, cycle, analyst, eu_official, django_assert_max_num_queries):
@@ -151,7 +151,7 @@ def test_the_pack_page_query_count_is_bounded(client, cycle, analyst, eu_officia
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(analyst)
-    url = reverse("dialogues:pack", args=[cycle["next"].pk])
+    url = reverse("packs:page", args=[cycle["next"].pk])
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     for day in range(30):
@@ -181,7 +181,7 @@ def test_quiet_commitments_get_one_line_and_those_needing_attention_a_full_row(c
 
 def test_the_pack_page_shows_one_area_at_a_time_with_an_index_of_all(client, cycle, reviewer):
     client.force_login(reviewer)
-    url = reverse("dialogues:pack", args=[cycle["next"].pk])
+    url = reverse("packs:page", args=[cycle["next"].pk])
     first = client.get(url)
     areas = first.context["area_index"]
     assert len(areas) > 10 and [a["title"] for a in first.context["areas"]] == [areas[0]["title"]]

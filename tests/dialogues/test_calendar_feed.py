@@ -12,7 +12,7 @@ from icalendar import Calendar
 from commitments.models import CommitmentSide
 from dialogues import services
 from dialogues.models import DialogueSeries, FollowUpAction, Meeting
-from partnership.models import Organisation
+from agreement.models import Organisation
 
 pytestmark = pytest.mark.django_db
 

@@ -128,7 +128,7 @@ def test_with_redis_unreachable_the_app_keeps_working_and_reminders_go_out_once_
         assert client.get(reverse("dashboards:overview")).status_code == 200
         meeting = plan_meeting_tomorrow(reviewer)
         assert client.get(meeting.get_absolute_url()).status_code == 200
-        asked = client.get(reverse("dialogues:pack_pdf", args=[meeting.pk]))
+        asked = client.get(reverse("packs:pdf", args=[meeting.pk]))
         assert asked.status_code == 302 and client.get(asked["Location"]).status_code == 200
         client.force_login(eu_official)
         commitment = Commitment.objects.get(ref="14.1")
@@ -155,12 +155,12 @@ def test_a_worker_renders_the_pack_pdf_a_reader_asks_for(partnership, reviewer, 
     meeting = services.meeting_create(series=sdd, date=timezone.localdate() + timedelta(days=30), place="London", by=reviewer)
     client.force_login(reviewer)
     with celery_worker_and_beat(tmp_path):
-        response = client.get(reverse("dialogues:pack_pdf", args=[meeting.pk]))
+        response = client.get(reverse("packs:pdf", args=[meeting.pk]))
         pdf = GeneratedPdf.objects.get()
-        assert response["Location"] == reverse("dialogues:pack_pdf_status", args=[meeting.pk, pdf.pk])
+        assert response["Location"] == reverse("packs:pdf_status", args=[meeting.pk, pdf.pk])
         wait_for(lambda: GeneratedPdf.objects.get().state == GeneratedPdf.State.READY, tmp_path, timeout=120)
     assert GeneratedPdf.objects.get().attempts == 1
     # The task rendered it, not the sweep (which would wait 30 seconds for it first).
     assert re.search(r"Task reports\.tasks\.render_pdf\[[^]]+\] succeeded in [0-9.]+s: True", (tmp_path / "worker.log").read_text())
-    download = client.get(reverse("dialogues:pack_pdf_file", args=[meeting.pk, pdf.pk]))
+    download = client.get(reverse("packs:pdf_file", args=[meeting.pk, pdf.pk]))
     assert (download.status_code, download.content[:5]) == (200, b"%PDF-")

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from dialogues import services
 from dialogues.models import DialogueSeries, FollowUpAction, Guidance, Meeting
-from partnership.models import Organisation
+from agreement.models import Organisation
 
 # Personas are fixtures looked up by name, which pytest-django cannot see: mark the module so it runs with the
 # database tests (before the transactional ones flush the seeded Partnership).

@@ -39,11 +39,11 @@ def mod_official(partnership):
 
 
 def ask(client, meeting):
-    return client.get(reverse("dialogues:pack_pdf", args=[meeting.pk]))
+    return client.get(reverse("packs:pdf", args=[meeting.pk]))
 
 
 def status_page(client, meeting, pk):
-    return client.get(reverse("dialogues:pack_pdf_status", args=[meeting.pk, pk]))
+    return client.get(reverse("packs:pdf_status", args=[meeting.pk, pk]))
 
 
 def test_a_held_meetings_pdf_is_rendered_once_then_served_from_storage(client, held, reviewer, administrator):
@@ -95,7 +95,7 @@ def test_a_live_pack_waits_on_a_page_that_refreshes_itself_then_offers_the_downl
     assert report == {"requeued": 0, "abandoned": 0, "deleted": 0, "rendered": 1}
     ready = status_page(client, meeting, pk)
     assert "Refresh" not in ready and "The PDF is ready" in ready.content.decode()
-    download = reverse("dialogues:pack_pdf_file", args=[meeting.pk, pk])
+    download = reverse("packs:pdf_file", args=[meeting.pk, pk])
     assert f'href="{download}"' in ready.content.decode()
     assert "Briefing pack: Security and Defence Dialogue, 20 May 2027" in pdf_text(client.get(download).content)
 
@@ -111,7 +111,7 @@ def test_a_pdf_asked_for_before_the_meeting_was_held_stays_its_requesters(client
                             by=reviewer, now=at(date(2026, 10, 5)))
     assert pdf_render(pk)
     assert "The PDF is ready" in status_page(client, meeting, pk).content.decode()
-    assert TITLE in pdf_text(client.get(reverse("dialogues:pack_pdf_file", args=[meeting.pk, pk])).content)
+    assert TITLE in pdf_text(client.get(reverse("packs:pdf_file", args=[meeting.pk, pk])).content)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -164,7 +164,7 @@ def test_a_job_that_never_finishes_fails_and_the_reader_can_ask_again(client, he
     assert pdf_sweep(now=started + timedelta(minutes=11)) == {"requeued": 0, "abandoned": 1, "deleted": 0, "rendered": 0}
     page = status_page(client, held, pk)
     assert "Refresh" not in page and "The PDF could not be prepared" in page.content.decode()
-    assert f'href="{reverse("dialogues:pack_pdf", args=[held.pk])}"' in page.content.decode()
+    assert f'href="{reverse("packs:pdf", args=[held.pk])}"' in page.content.decode()
     assert "Ask for the PDF again" in page.content.decode()
 
     assert pdf_id(ask(client, held)) == pk  # the same key: the same row, queued again
@@ -200,7 +200,7 @@ def test_only_the_requester_sees_a_live_packs_pdf(client, request, reviewers_liv
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
     assert status_page(client, meeting, pk).status_code == expected
-    download = client.get(reverse("dialogues:pack_pdf_file", args=[meeting.pk, pk]))
+    download = client.get(reverse("packs:pdf_file", args=[meeting.pk, pk]))
     assert download.status_code == (302 if expected == 200 else expected)  # the requester: not ready yet, back to wait
 
 
@@ -221,7 +221,7 @@ def test_an_unknown_or_foreign_pdf_is_not_found(client, cycle, held, reviewer):
     pk = pdf_id(ask(client, held))
     for meeting, number in ((cycle["first"], pk), (held, pk + 1000), (held, 2**70)):
         assert status_page(client, meeting, number).status_code == 404
-        assert client.get(reverse("dialogues:pack_pdf_file", args=[meeting.pk, number])).status_code == 404
+        assert client.get(reverse("packs:pdf_file", args=[meeting.pk, number])).status_code == 404
 
 
 def test_the_stored_pdf_is_built_from_the_frozen_pack_only(client, cycle, held, reviewer, eu_official):

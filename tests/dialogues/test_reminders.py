@@ -19,7 +19,7 @@ from commitments.models import Commitment, CommitmentSide
 from dialogues import services
 from dialogues.models import DialogueSeries, Notification, Reminder, SweepRun
 from dialogues.reminders import BATCH_SIZE, MAX_ATTEMPTS, send_due_reminders
-from partnership.models import Organisation
+from agreement.models import Organisation
 from tests.conftest import at_once, make_user
 from tests.dialogues.flaky_mail import FlakyBackend
 

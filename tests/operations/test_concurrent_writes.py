@@ -16,7 +16,7 @@ from commitments.models import StatusUpdate
 from commitments.services import commitment_update_status
 from dialogues import services as dialogue_services
 from dialogues.models import DialogueSeries
-from partnership.models import Organisation
+from agreement.models import Organisation
 from tests.conftest import commitment, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

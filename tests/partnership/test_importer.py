@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from partnership.importer import AgreementFormatError, parse_agreement
-from partnership.models import Area, Paragraph, Partnership
+from agreement.importer import AgreementFormatError, parse_agreement
+from agreement.models import Area, Paragraph, Partnership
 from tests.partnership.test_text_fidelity import SEED
 
 MINI = """**AGREEMENT

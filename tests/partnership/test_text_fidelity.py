@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from partnership.models import Paragraph
+from agreement.models import Paragraph
 
 SEED = Path(__file__).resolve().parents[2] / "fixtures" / "eu-uk-security-and-defence-partnership-2025.txt"
 

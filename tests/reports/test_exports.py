@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from commitments.models import Commitment
 from commitments.services import Evidence, commitment_update_status
-from reports.exports import FORMULA_STARTS, Column, Header, neutralise, xlsx_response
+from common.exports import FORMULA_STARTS, Column, Header, neutralise, xlsx_response
 
 
 def content(response) -> bytes:
@@ -150,7 +150,7 @@ def test_no_cell_a_spreadsheet_would_run_survives_neutralising(value):
 def test_formula_like_text_stays_text_in_csv_and_xlsx(values):
     from django.utils import timezone
 
-    from reports.exports import csv_response
+    from common.exports import csv_response
 
     header = Header(title="t", partnership="p", filters={}, produced_by="=cmd", as_of=None, produced_at=timezone.now())
     columns = [Column("Value", lambda v: v)]

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from commitments.models import Commitment, CommitmentSide, Marking, StatusUpdate
 from commitments.services import commitment_update_status
 from commitments.status import Status
-from partnership.models import Organisation
+from agreement.models import Organisation
 from returns.models import Return
 from returns.spreadsheet import COLUMNS, MAX_BYTES, MAX_ROWS, SHEET, build_workbook
 from tests.conftest import commitment, make_user

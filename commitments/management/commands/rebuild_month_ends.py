@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from commitments.month_ends import rebuild_month_ends
-from partnership.models import Partnership
+from agreement.models import Partnership
 
 
 class Command(BaseCommand):

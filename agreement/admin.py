@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from partnership.models import Area, Footnote, Organisation, Paragraph, Part, Partnership, Party, SubParagraph
+from agreement.models import Area, Footnote, Organisation, Paragraph, Part, Partnership, Party, SubParagraph
 
 
 @admin.register(Party)

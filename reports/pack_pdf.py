@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from dialogues.models import BriefingPack, Meeting
 from dialogues.pack import pack_for
-from dialogues.pack_display import pack_context, pack_meeting, readable_sensitive_updates
-from reports.exports import pdf_bytes
+from reports.pack_display import pack_context, pack_meeting, readable_sensitive_updates
+from common.exports import pdf_bytes
 from reports.models import GeneratedPdf
 from reports.pdfs import pdf_request
 

@@ -5,8 +5,8 @@ sensitive updates of the pack they may read (also what a stored PDF of a frozen 
 need attention get a full row; the quiet ones, most of a year's pack, one line each."""
 
 from commitments.access import sensitive_commitment_ids
-from commitments.charts import stacked_bar
-from commitments.dashboard import STATUS_ORDER
+from reports.charts import stacked_bar
+from reports.dashboard import STATUS_ORDER
 from commitments.status import Verdict
 from dialogues.models import Meeting
 from dialogues.pack import SENSITIVE, shown_areas

@@ -1,5 +1,5 @@
 """The briefing pack pages: live while the meeting is planned, frozen once held, both side by side, and the PDF,
-prepared in the background (dialogues.pack_pdf) while the reader waits on a page that refreshes itself."""
+prepared in the background (reports.pack_pdf) while the reader waits on a page that refreshes itself."""
 
 from django import forms
 from django.contrib import messages
@@ -13,9 +13,9 @@ from commitments.status import Verdict
 from dialogues import services
 from dialogues.models import Assessment, DialogueSeries, Meeting
 from dialogues.pack import changes_since_frozen, pack_for
-from dialogues.pack_display import pack_context, pack_meeting, readable_sensitive_updates
-from dialogues.pack_pdf import pack_pdf_request, readers_pack_pdf
-from dialogues.views import _visible_meeting
+from reports.pack_display import pack_context, pack_meeting, readable_sensitive_updates
+from reports.pack_pdf import pack_pdf_request, readers_pack_pdf
+from dialogues.access import meeting_for
 from reports.models import GeneratedPdf
 from reports.pdfs import pdf_serve
 
@@ -23,7 +23,7 @@ REFRESH_SECONDS = 2
 
 
 def pack_page(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, pk, load=pack_meeting)
+    meeting = meeting_for(request.user, pk, pack_meeting)
     area = request.GET.get("area", "1")
     data, frozen = pack_for(meeting, area=area)
     may_assess = (services.user_may_assess(request.user) and meeting.series.kind == DialogueSeries.Kind.SDD
@@ -35,15 +35,15 @@ def pack_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored PDF at once when one fits the reader; otherwise it is queued and they wait on its status page."""
-    meeting = _visible_meeting(request, pk, load=pack_meeting)
+    meeting = meeting_for(request.user, pk, pack_meeting)
     pdf = pack_pdf_request(meeting=meeting, user=request.user)
     if pdf.state == GeneratedPdf.State.READY:
         return pdf_serve(pdf)
-    return redirect("dialogues:pack_pdf_status", meeting.pk, pdf.pk)
+    return redirect("packs:pdf_status", meeting.pk, pdf.pk)
 
 
 def _readers_pdf(request, pk: int, pdf_id: int) -> tuple[Meeting, GeneratedPdf]:
-    meeting = _visible_meeting(request, pk, load=pack_meeting)
+    meeting = meeting_for(request.user, pk, pack_meeting)
     pdf = readers_pack_pdf(meeting=meeting, user=request.user, pdf_id=pdf_id)
     if pdf is None:
         raise Http404("No such PDF of this pack for you.")
@@ -64,12 +64,12 @@ def pack_pdf_status(request: HttpRequest, pk: int, pdf_id: int) -> HttpResponse:
 def pack_pdf_file(request: HttpRequest, pk: int, pdf_id: int) -> HttpResponse:
     meeting, pdf = _readers_pdf(request, pk, pdf_id)
     if pdf.state != GeneratedPdf.State.READY:
-        return redirect("dialogues:pack_pdf_status", meeting.pk, pdf.pk)
+        return redirect("packs:pdf_status", meeting.pk, pdf.pk)
     return pdf_serve(pdf)
 
 
 def pack_compare(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _visible_meeting(request, pk, load=pack_meeting)
+    meeting = meeting_for(request.user, pk, pack_meeting)
     data, frozen = pack_for(meeting)
     if frozen is None:
         raise Http404("This meeting has not been held: its pack is not frozen yet.")
@@ -86,7 +86,7 @@ class AssessmentForm(forms.Form):
 
 
 def assess(request: HttpRequest, pk: int, commitment_id: int) -> HttpResponse:
-    meeting = _visible_meeting(request, pk)
+    meeting = meeting_for(request.user, pk, pack_meeting)
     if not services.user_may_assess(request.user):
         raise PermissionDenied("Only reviewers record independent assessments.")
     commitment = get_object_or_404(Commitment.objects.select_related("paragraph", "subparagraph"), pk=commitment_id)

@@ -1,5 +1,5 @@
 """Tags that draw the dashboards' charts and count tables: markup repeated hundreds of times a page, built once per
-cell here rather than node by node in the template (commitments.charts measures; this draws)."""
+cell here rather than node by node in the template (reports.charts measures; this draws)."""
 
 from django import template
 from django.utils.dateformat import format as date_format
@@ -31,7 +31,7 @@ def progress_columns(columns, base: str):
 
 @register.simple_tag
 def status_bar(label: str, segments):
-    """One horizontal bar of status segments (commitments.charts.stacked_bar), each opening its commitments."""
+    """One horizontal bar of status segments (reports.charts.stacked_bar), each opening its commitments."""
     label = escape(label)
     rects = "".join(
         f'<a href="{escape(s.href)}" aria-label="{label}: {escape(s.status.label)}, {s.count} ({s.share}%)">'

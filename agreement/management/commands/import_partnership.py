@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from partnership.importer import (
+from agreement.importer import (
     PART_HEADINGS,
     AgreementConflict,
     AgreementFormatError,

@@ -7,7 +7,7 @@ from django.db import transaction
 from commitments.month_ends import close_months
 from commitments.curation import CurationError, load_commitments, load_organisations, read_toml
 from dialogues.curation import load_dialogues
-from partnership.importer import AgreementConflict, AgreementFormatError, decode_agreement, parse_agreement, save_agreement
+from agreement.importer import AgreementConflict, AgreementFormatError, decode_agreement, parse_agreement, save_agreement
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"{exc}; nothing was changed.") from None
 
         if demo:
-            from commitments.demo import seed_demo
+            from demo.history import seed_demo
 
             self.stdout.write(seed_demo(partnerships))
         self.stdout.write(f"Month-end pictures stored: {close_months()}.")

@@ -18,7 +18,7 @@ from accounts.models import User
 from commitments.models import Commitment, StatusUpdate
 from commitments.services import commitment_update_status
 from commitments.status import Cadence, Status
-from partnership.models import Organisation
+from agreement.models import Organisation
 
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-partnership-2025")
 

@@ -14,7 +14,7 @@ from commitments.cadence import URGENCY, DueState, Schedule, due_state, most_urg
 from commitments.history import Fact, end_of, overall_statuses
 from commitments.models import Commitment, CommitmentSide, Ownership, StatusUpdate
 from commitments.status import ADVANCEMENT, Status, Strength
-from partnership.models import Area, Organisation, Partnership
+from agreement.models import Area, Organisation, Partnership
 
 # Dashboard order: the most advanced first, "not yet assessed" last.
 STATUS_ORDER = list(reversed(ADVANCEMENT))

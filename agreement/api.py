@@ -1,6 +1,6 @@
 from rest_framework import serializers, viewsets
 
-from partnership.models import Area, Footnote, Organisation, Paragraph, Part, Partnership, SubParagraph
+from agreement.models import Area, Footnote, Organisation, Paragraph, Part, Partnership, SubParagraph
 
 
 class PartnershipSerializer(serializers.ModelSerializer):

@@ -324,7 +324,7 @@ def _attach_footnotes(paragraphs: list[ParsedParagraph], footnotes: list[ParsedF
 
 def _find_party(name: str, paragraphs: list[ParsedParagraph]):
     """The Party the title names, created on first sight with the abbreviation the text gives it ("… (EU)")."""
-    from partnership.models import Party
+    from agreement.models import Party
 
     party = Party.objects.filter(name__iexact=name).first()
     if party:
@@ -343,7 +343,7 @@ def save_agreement(parsed: ParsedAgreement, *, slug: str = "", short_title: str 
     A partnership of the same slug with the same content is left alone; with different content it is refused
     unless `replace` is set, in which case the text is updated in place so commitments keep their paragraphs.
     """
-    from partnership.models import Area, Footnote, Paragraph, Part, Partnership, SubParagraph
+    from agreement.models import Area, Footnote, Paragraph, Part, Partnership, SubParagraph
 
     slug = slug or slugify(short_title or parsed.title)[:80]
     digest = parsed.digest()

@@ -1,0 +1,72 @@
+"""The layout keeps its promise: our apps import one another in one direction only, each from the layers below it,
+and no module or function grows past what can be read at once."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# Bottom to top: each may import the ones before it, never one after it (the README's architecture section).
+LAYERS = ["common", "agreement", "audit", "accounts", "commitments", "dialogues", "returns", "reports", "demo",
+          "partnership"]
+
+
+def _modules(app: str):
+    for path in sorted((ROOT / app).rglob("*.py")):
+        if "migrations" not in path.parts:
+            yield path
+
+
+def _imported_apps(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+            [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else [])
+        found |= {name.split(".")[0] for name in names} & set(LAYERS)
+    return found
+
+
+def _graph() -> dict[str, dict[str, list[str]]]:
+    """app -> imported app -> the modules that import it."""
+    graph = {app: {} for app in LAYERS}
+    for app in LAYERS:
+        for path in _modules(app):
+            for other in _imported_apps(path) - {app}:
+                graph[app].setdefault(other, []).append(str(path.relative_to(ROOT)))
+    return graph
+
+
+def test_every_app_of_ours_is_in_a_layer():
+    packages = {p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()} - {"tests", "bench"}
+    assert packages == set(LAYERS)
+
+
+def test_apps_import_only_the_layers_below_them():
+    graph = _graph()
+    upward = {f"{app} imports {other} ({', '.join(where)})"
+              for app, imports in graph.items() for other, where in imports.items()
+              if LAYERS.index(other) > LAYERS.index(app)}
+    assert upward == set()
+
+
+def test_the_import_graph_has_no_cycle():
+    graph = {app: set(imports) for app, imports in _graph().items()}
+    done, path = set(), []
+
+    def visit(app):
+        assert app not in path, f"import cycle: {' -> '.join(path[path.index(app):] + [app])}"
+        if app in done:
+            return
+        path.append(app)
+        for other in sorted(graph[app]):
+            visit(other)
+        path.pop()
+        done.add(app)
+
+    for app in LAYERS:
+        visit(app)
+
+
+def test_both_forms_of_import_are_read(tmp_path):
+    module = tmp_path / "bad.py"
+    module.write_text("from reports.dashboard import overview\nimport dialogues.models\n")
+    assert _imported_apps(module) == {"reports", "dialogues"}
