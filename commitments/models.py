@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from commitments.cadence import DueState, Schedule, days_late, due_state, schedule
 
-from commitments.status import RAG, Cadence, Status, Strength
+from commitments.status import Cadence, Status, Strength
 from agreement.models import Organisation, Paragraph, Partnership, Party, SubParagraph
 
 
@@ -66,10 +66,6 @@ class Commitment(models.Model):
         """How a commitment is cited: ¶12(a) for a sub-paragraph, ¶14.2 for the second clause of ¶14."""
         return f"¶{paragraph_number}({subparagraph_label})" if subparagraph_label else f"¶{ref}"
 
-    @property
-    def rag(self) -> str:
-        return RAG[Status(self.status)]
-
 
 
 class CommitmentSide(models.Model):
@@ -96,10 +92,6 @@ class CommitmentSide(models.Model):
 
     def __str__(self):
         return f"{self.commitment.ref} {self.party.code}"
-
-    @property
-    def rag(self) -> str:
-        return RAG[Status(self.status)]
 
     def reschedule(self, commitment: "Commitment", adopted_on: date) -> None:
         plan = schedule(

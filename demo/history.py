@@ -6,10 +6,10 @@ only as facts, with their source.
 """
 
 import functools
-import os
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +20,6 @@ from commitments.services import commitment_update_status
 from commitments.status import Cadence, Status
 from agreement.models import Organisation
 
-DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-partnership-2025")
 
 # (username, first name, last name, organisation slug or None, roles)
 PEOPLE = [
@@ -68,7 +67,7 @@ def _demo_users() -> dict[str, User]:
 
 @functools.cache
 def _demo_password_hash() -> str:
-    return make_password(DEMO_PASSWORD)  # hashed once: hashing is deliberately slow
+    return make_password(settings.DEMO_PASSWORD)  # hashed once: hashing is deliberately slow
 
 
 def _user(username, first, last, organisation, roles) -> User:
@@ -191,7 +190,7 @@ def _demo_meetings(partnerships, users, now) -> int:
 
 
 def _sign_in_text(first_line: str) -> str:
-    lines = [first_line, "", f"Demo sign-in names (every password: {DEMO_PASSWORD}):"]
+    lines = [first_line, "", f"Demo sign-in names (every password: {settings.DEMO_PASSWORD}):"]
     for username, first, last, org, roles in PEOPLE:
         role = ", ".join(sorted(r.removeprefix("is_") for r in roles if r not in {"is_staff", "is_superuser"}))
         where = f" at {Organisation.objects.get(slug=org).short_name}" if org else ""

@@ -133,7 +133,7 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 
-# Sessions: a working day of idleness ends the session; the cookie never outlives the browser.
+# Sessions: an hour without a request ends the session (SESSION_IDLE_SECONDS); the cookie never outlives the browser.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -259,6 +259,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 # The database says what is due; beat only says "look now": a sweep every few minutes, and one at the digest hour.
 REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300)
 PDF_SWEEP_SECONDS = env_int("PDF_SWEEP_SECONDS", 60)
+REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7)  # the daily digest's hour, local time
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {
         "task": "dialogues.tasks.sweep_reminders",
@@ -267,7 +268,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "daily-digest": {
         "task": "dialogues.tasks.sweep_reminders",
-        "schedule": crontab(hour=env_int("REMINDER_DIGEST_HOUR", 7), minute=1),
+        "schedule": crontab(hour=REMINDER_DIGEST_HOUR, minute=1),
     },
     "close-months": {"task": "commitments.tasks.close_past_months", "schedule": crontab(hour=2, minute=17)},
     # PDFs are rendered as soon as they are asked for; the sweep renders those whose task never came (reports.pdfs).
@@ -283,7 +284,6 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 REMINDER_MEETING_OFFSETS = [int(d) for d in env_list("REMINDER_MEETING_OFFSETS", ["28", "7", "1"])]
 REMINDER_UNSCHEDULED_WEEKS = env_int("REMINDER_UNSCHEDULED_WEEKS", 6)
 REMINDER_CALL_FOR_UPDATES_DAYS = env_int("REMINDER_CALL_FOR_UPDATES_DAYS", 42)
-REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7)
 REMINDER_ESCALATION_DAYS = env_int("REMINDER_ESCALATION_DAYS", 14)
 REMINDER_ACTION_DAYS = env_int("REMINDER_ACTION_DAYS", 7)
 
@@ -293,6 +293,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The system holds OFFICIAL and OFFICIAL-SENSITIVE information only.
 SITE_NAME = "EU–UK Partnership Tracker"
+# The password of every demo account `seed --demo` creates (README); illustrative data only.
+DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-partnership-2025")
 
 LOGGING = {
     "version": 1,

@@ -101,20 +101,44 @@ def return_check(rows: list[ReturnRow], *, organisation, partnership, by, now=No
     return rows
 
 
+def user_may_act_on(user, record: Return) -> bool:
+    """Applying and discarding a return are its organisation's officials' decisions; administrators follow every
+    organisation's returns but act on none of them."""
+    return bool(user.is_official and user.organisation_id and user.organisation_id == record.organisation_id)
+
+
+def _check_may_act(user, record: Return) -> None:
+    if not user_may_act_on(user, record):
+        raise PermissionDenied("Only the organisation's officials apply or discard its return.")
+
+
 def return_apply(record: Return, *, by, now=None) -> tuple[bool, list[ReturnRow]]:
     """Apply every row as a normal update, or none: a row that fails now (say, a colleague updated meanwhile)
-    rolls all of them back and is shown."""
-    if record.state != Return.State.PREVIEWED:
-        raise ValidationError("This return has already been applied or discarded.")
+    rolls all of them back and is shown.
+
+    The return is claimed first, by a conditional update of its state inside the transaction: of two applies at
+    once, the second waits on that row until the first ends, then finds it applied (or, if the first rolled back,
+    previewed again, and runs itself)."""
+    _check_may_act(by, record)
     now = now or timezone.now()
     rows = [ReturnRow(**r) for r in record.rows]
     try:
         with transaction.atomic():
+            claimed = Return.objects.filter(pk=record.pk, state=Return.State.PREVIEWED).update(
+                state=Return.State.APPLIED, applied_at=now, applied_count=len(rows))
+            if not claimed:
+                raise ValidationError("This return has already been applied or discarded.")
             _run(rows, organisation=record.organisation, partnership=record.partnership, by=by, now=now)
             if any(r.error or r.conflict for r in rows):
                 raise _Rollback
-            Return.objects.filter(pk=record.pk).update(state=Return.State.APPLIED, applied_at=now, applied_count=len(rows))
     except _Rollback:
-        Return.objects.filter(pk=record.pk).update(rows=[r.as_dict() for r in rows])
+        # What failed is shown on the return, while it is still waiting for confirmation.
+        Return.objects.filter(pk=record.pk, state=Return.State.PREVIEWED).update(rows=[r.as_dict() for r in rows])
         return False, rows
     return True, rows
+
+
+def return_discard(record: Return, *, by) -> bool:
+    """Discard a return waiting for confirmation; False if it was applied or discarded meanwhile."""
+    _check_may_act(by, record)
+    return bool(Return.objects.filter(pk=record.pk, state=Return.State.PREVIEWED).update(state=Return.State.DISCARDED))

@@ -12,7 +12,7 @@ from dialogues.models import DialogueSeries, Meeting
 from agreement.models import Organisation
 from agreement.selectors import partnership_asked
 from returns.models import Return
-from returns.services import return_apply, return_check
+from returns.services import return_apply, return_check, return_discard, user_may_act_on
 from returns.spreadsheet import MAX_BYTES, ReturnFileError, build_workbook, read_workbook
 
 
@@ -58,7 +58,8 @@ def download(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     if not (user.is_administrator or (_is_official(user) and user.organisation_id == organisation.pk)):
         raise PermissionDenied("You may download the return of your own organisation only.")
-    data = build_workbook(organisation, partnership_asked(request.GET.get("partnership")), produced_by=user.get_full_name() or user.username)
+    partnership = partnership_asked(request.GET.get("partnership"))
+    data = build_workbook(organisation, partnership, produced_by=user.get_full_name() or user.username)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="return-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"'
     return response
@@ -102,15 +103,12 @@ def _visible_return(request, pk) -> Return:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = _visible_return(request, pk)
-    return render(request, "returns/detail.html", {"record": record, "may_apply": _is_official(request.user)
-                                                   and request.user.organisation_id == record.organisation_id})
+    return render(request, "returns/detail.html", {"record": record, "may_apply": user_may_act_on(request.user, record)})
 
 
 @require_POST
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     record = _visible_return(request, pk)
-    if not (_is_official(request.user) and request.user.organisation_id == record.organisation_id):
-        raise PermissionDenied("Only the organisation's officials apply its return.")
     try:
         done, rows = return_apply(record, by=request.user)
     except ValidationError as error:
@@ -126,7 +124,8 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
     record = _visible_return(request, pk)
-    if record.state == Return.State.PREVIEWED:
-        Return.objects.filter(pk=record.pk).update(state=Return.State.DISCARDED)
+    if return_discard(record, by=request.user):
         messages.success(request, "The return has been discarded; nothing was applied.")
+    else:
+        messages.error(request, "This return had already been applied or discarded.")
     return redirect("returns:index")

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Callable
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 from django.utils.html import escape
@@ -24,8 +25,9 @@ from commitments.services import commitment_update_status
 from commitments.status import Status
 from agreement.models import Organisation
 from returns.models import Return
+from returns.services import return_apply
 from returns.spreadsheet import COLUMNS, MAX_BYTES, MAX_ROWS, SHEET, build_workbook
-from tests.conftest import commitment, make_user
+from tests.conftest import at_once, commitment, make_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NAMES = [name for name, _ in COLUMNS]
@@ -552,6 +554,44 @@ def test_an_official_cannot_download_view_apply_or_discard_another_organisations
     record.refresh_from_db()
     assert record.state == Return.State.PREVIEWED
     assert f'href="{record.get_absolute_url()}"' not in client.get("/returns/").content.decode()
+
+
+def test_an_administrator_follows_another_organisations_return_but_cannot_apply_or_discard_it(
+    client, partnership, eu_official, administrator
+):
+    client.force_login(eu_official)
+    record, _ = upload_and_preview(client, filled_eeas_return(client))
+    client.force_login(administrator)
+    page = client.get(record.get_absolute_url())
+    assert page.status_code == 200 and apply_form(record) not in page.content.decode()
+    assert client.post(reverse("returns:apply", args=[record.pk])).status_code == 403
+    assert client.post(reverse("returns:discard", args=[record.pk])).status_code == 403
+    record.refresh_from_db()
+    assert record.state == Return.State.PREVIEWED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_two_applies_at_once_one_applies_and_the_other_is_told_and_the_applied_rows_stay(
+    client, partnership, eu_official
+):
+    client.force_login(eu_official)
+    record, _ = upload_and_preview(client, filled_eeas_return(client))
+    applied_rows = Return.objects.get(pk=record.pk).rows
+    updates_before = StatusUpdate.objects.count()
+
+    def apply():
+        try:
+            return return_apply(Return.objects.get(pk=record.pk), by=eu_official)[0]
+        except ValidationError as error:
+            return error.messages[0]
+
+    results = at_once(apply)
+
+    assert sorted(results, key=str) == ["This return has already been applied or discarded.", True]
+    record.refresh_from_db()
+    assert record.state == Return.State.APPLIED and record.applied_count == 1
+    assert record.rows == applied_rows and record.problems == []
+    assert StatusUpdate.objects.count() == updates_before + 1
 
 
 # --- malformed uploads ----------------------------------------------------------------------------------------
