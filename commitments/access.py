@@ -1,6 +1,8 @@
 """Who may do what with a commitment: one place, used by the pages, the API, the exports and the services."""
 
-from commitments.models import Commitment, CommitmentSide
+from commitments.models import CommitmentSide, Ownership
+
+SENSITIVE = "OFFICIAL-SENSITIVE"
 
 
 def owns_side(user, side: CommitmentSide) -> bool:
@@ -14,21 +16,12 @@ def user_may_update(user, side: CommitmentSide) -> bool:
     return owns_side(user, side)
 
 
-def user_may_see_sensitive(user, commitment: Commitment) -> bool:
-    """OFFICIAL-SENSITIVE notes: the owning organisations' officials, reviewers and administrators."""
+def sensitive_commitment_ids(user) -> set[int] | None:
+    """The commitments whose OFFICIAL-SENSITIVE notes the user may read: all (None) or a set of ids — the owning
+    organisations' officials, reviewers and administrators. Read once per page, export or API call."""
+
     if not (user and user.is_authenticated):
-        return False
-    if user.is_reviewer or user.is_administrator:
-        return True
-    return user.is_official and any(owns_side(user, side) for side in commitment.sides.all())
-
-
-def sensitive_commitment_ids(user):
-    """The commitments whose OFFICIAL-SENSITIVE notes the user may read: all (None) or a set of ids.
-
-    For lists and exports, where checking commitment by commitment would cost a query each."""
-    from commitments.models import Ownership
-
+        return set()
     if user.is_reviewer or user.is_administrator:
         return None
     if not (user.is_official and user.organisation_id):
@@ -36,5 +29,7 @@ def sensitive_commitment_ids(user):
     return set(Ownership.objects.filter(organisation=user.organisation_id).values_list("side__commitment_id", flat=True))
 
 
-def may_read_note(update, readable_ids) -> bool:
-    return update.marking != "OFFICIAL-SENSITIVE" or readable_ids is None or update.commitment_id in readable_ids
+def may_read_note(marking: str, commitment_id: int, readable_ids: set[int] | None) -> bool:
+    """The one rule for every note and its evidence, on pages, API, exports and the pack: OFFICIAL ones are
+    everyone's; OFFICIAL-SENSITIVE ones are read by those `sensitive_commitment_ids` gives the commitment to."""
+    return marking != SENSITIVE or readable_ids is None or commitment_id in readable_ids

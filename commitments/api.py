@@ -111,7 +111,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
         ]
 
     def _readable(self, update) -> bool:
-        return may_read_note(update, self.context["readable_ids"])
+        return may_read_note(update.marking, update.commitment_id, self.context["readable_ids"])
 
     def get_note(self, update) -> str | None:
         return update.note if self._readable(update) else None

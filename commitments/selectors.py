@@ -6,6 +6,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
+from commitments.access import may_read_note
 from commitments.cadence import Schedule
 from commitments.models import Commitment, CommitmentSide, EvidenceLink, Ownership, StatusUpdate
 from commitments.status import Cadence, Strength
@@ -137,10 +138,11 @@ class Entry:
     note: str
     corrects: int | None
     corrects_as_of: date | None
+    readable: bool  # the note and evidence, for the reader (commitments.access.may_read_note)
     evidence: list[tuple[str, str]] = field(default_factory=list)
 
 
-ENTRY_FIELDS = ("pk", "side__party__code", "status", "as_of", "created_by__first_name", "created_by__last_name",
+ENTRY_FIELDS = ("pk", "commitment_id", "side__party__code", "status", "as_of", "created_by__first_name", "created_by__last_name",
                 "created_by__username", "created_by__organisation__short_name", "created_at", "marking", "illustrative",
                 "note", "corrects", "corrects__as_of")
 
@@ -150,14 +152,15 @@ def history_rows(commitment: Commitment) -> QuerySet:
     return commitment.updates.order_by("-as_of", "-created_at", "-pk").values_list(*ENTRY_FIELDS)
 
 
-def timeline(rows) -> list[Entry]:
-    """Entries from `history_rows` (a page of them), each with its evidence links."""
+def timeline(rows, readable_ids: set[int] | None) -> list[Entry]:
+    """Entries from `history_rows` (a page of them), each with its evidence links, for a reader who may read the
+    sensitive notes of `readable_ids` (commitments.access.sensitive_commitment_ids)."""
     entries = []
-    for pk, party, status, as_of, first, last, username, organisation, created_at, marking, illustrative, note, \
-            corrects, corrects_as_of in rows:
+    for pk, commitment, party, status, as_of, first, last, username, organisation, created_at, marking, illustrative, \
+            note, corrects, corrects_as_of in rows:
         by = f"{first} {last}".strip() or username or ""  # as User.__str__ says it
         entries.append(Entry(pk, party, status, as_of, by, organisation, created_at, marking, illustrative, note,
-                             corrects, corrects_as_of))
+                             corrects, corrects_as_of, may_read_note(marking, commitment, readable_ids)))
     by_pk = {entry.pk: entry for entry in entries}
     for update, title, url in EvidenceLink.objects.filter(update__in=by_pk).order_by("pk").values_list(
             "update", "title", "url"):

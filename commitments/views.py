@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreement.models import Paragraph, Partnership
-from commitments.access import user_may_see_sensitive, user_may_update
+from commitments.access import sensitive_commitment_ids, user_may_update
 from commitments.filters import CommitmentFilter
 from commitments.forms import StatusUpdateForm
 from commitments.models import Commitment
@@ -46,15 +46,14 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "paragraph": commitment.paragraph,
         "sides": [(side, user_may_update(request.user, side), side.due_state(today)) for side in sides],
         "disagree": len({side.status for side in sides}) > 1,
-        **_history_page(commitment, sides, request.GET.get("page")),
-        "may_see_sensitive": user_may_see_sensitive(request.user, commitment),
+        **_history_page(commitment, sides, request.GET.get("page"), sensitive_commitment_ids(request.user)),
     })
 
 
-def _history_page(commitment, sides, number) -> dict:
+def _history_page(commitment, sides, number, readable_ids) -> dict:
     """A page of the history; its length is the sides' counters (the history is never counted)."""
     page = CountedPaginator(history_rows(commitment), HISTORY_PAGE, count=sum(s.update_count for s in sides)).get_page(number)
-    return {"page": page, "history": timeline(page.object_list)}
+    return {"page": page, "history": timeline(page.object_list, readable_ids)}
 
 
 def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
@@ -80,7 +79,8 @@ def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
             except StaleVersion as stale:
                 # Each update moves the version by one: the changes meanwhile are the latest (stale - seen) entries.
                 conflict = timeline(history_rows(commitment).filter(version_after__gt=data["version"])
-                                    .order_by("-created_at", "-pk")[: max(stale.current - data["version"], 0)])
+                                    .order_by("-created_at", "-pk")[: max(stale.current - data["version"], 0)],
+                                    sensitive_commitment_ids(request.user))
                 # Keep everything typed; only the version moves on, so one click resubmits.
                 form = StatusUpdateForm({**request.POST.dict(), "version": stale.current}, side=the_side)
                 form.is_valid()
@@ -97,7 +97,6 @@ def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
         "commitments/update.html",
         {
             "commitment": commitment, "side": the_side, "form": form, "conflict": conflict,
-            "may_see_sensitive": user_may_see_sensitive(request.user, commitment),
         },
         status=409 if conflict is not None else 200,
     )

@@ -32,9 +32,10 @@ def user_may_see_meeting(user, meeting: Meeting) -> bool:
     return Meeting.objects.filter(visible_meetings_filter(user), pk=meeting.pk).exists()
 
 
-def user_may_see_sensitive_outcome(user, meeting: Meeting) -> bool:
-    """An OFFICIAL-SENSITIVE outcome: the participants' officials, reviewers and administrators."""
-    if user.is_reviewer or user.is_administrator:
+def user_may_read_outcome(user, meeting: Meeting) -> bool:
+    """An OFFICIAL outcome: whoever sees the meeting; an OFFICIAL-SENSITIVE one: the participants' officials,
+    reviewers and administrators."""
+    if meeting.marking == "OFFICIAL" or user.is_reviewer or user.is_administrator:
         return True
     return bool(user.is_official and user.organisation_id) and meeting.participants.filter(pk=user.organisation_id).exists()
 

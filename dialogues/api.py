@@ -1,6 +1,6 @@
 from rest_framework import serializers, viewsets
 
-from dialogues.access import sees_all_meetings, user_may_see_sensitive_outcome
+from dialogues.access import sees_all_meetings, user_may_read_outcome
 from dialogues.models import DialogueSeries, FollowUpAction, Meeting
 from dialogues.selectors import meetings_for
 
@@ -50,7 +50,7 @@ class MeetingSerializer(serializers.ModelSerializer):
                   "outcome_withheld", "marking", "guidance", "actions", "illustrative"]
 
     def _readable(self, meeting) -> bool:
-        return meeting.marking == "OFFICIAL" or user_may_see_sensitive_outcome(self.context["request"].user, meeting)
+        return user_may_read_outcome(self.context["request"].user, meeting)
 
     def get_outcome(self, meeting) -> str | None:
         return meeting.outcome if self._readable(meeting) else None

@@ -18,7 +18,7 @@ from dialogues.access import (
     meeting_for,
     user_may_manage_meetings,
     user_may_see_meeting,
-    user_may_see_sensitive_outcome,
+    user_may_read_outcome,
     user_may_update_action,
 )
 from dialogues.forms import ActionForm, ActionStatusForm, AgendaForm, GuidanceForm, MeetingForm
@@ -138,7 +138,7 @@ def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting, "today": today, "may_manage": may_manage, "proposals": proposals,
         "agenda_form": AgendaForm(proposals=proposals), "guidance_form": GuidanceForm(),
         "action_form": ActionForm(meeting=meeting), "followed_up": followed_up,
-        "may_see_outcome": meeting.marking == "OFFICIAL" or user_may_see_sensitive_outcome(request.user, meeting),
+        "may_see_outcome": user_may_read_outcome(request.user, meeting),
         "action_rows": [(a, user_may_update_action(request.user, a)) for a in meeting.actions.all()],
         "statuses": FollowUpAction.Status.choices,
     })

@@ -83,10 +83,10 @@ def history_columns(readable_ids) -> list[Column]:
         return known[update.commitment_id]
 
     def note(update):
-        return update.note if may_read_note(update, readable_ids) else WITHHELD
+        return update.note if may_read_note(update.marking, update.commitment_id, readable_ids) else WITHHELD
 
     def evidence(update):
-        return update.evidence_text if may_read_note(update, readable_ids) else ""
+        return update.evidence_text if may_read_note(update.marking, update.commitment_id, readable_ids) else ""
 
     return [
         Column("Recorded", attrgetter("created_at"), 18, "datetime"),

@@ -4,7 +4,7 @@ Which OFFICIAL-SENSITIVE notes a reader may read is commitments.access's decisio
 sensitive updates of the pack they may read (also what a stored PDF of a frozen pack is keyed by). Commitments that
 need attention get a full row; the quiet ones, most of a year's pack, one line each."""
 
-from commitments.access import sensitive_commitment_ids
+from commitments.access import may_read_note, sensitive_commitment_ids
 from reports.charts import stacked_bar
 from reports.dashboard import STATUS_ORDER
 from commitments.status import Verdict
@@ -23,10 +23,10 @@ def _commitments(data: dict):
 
 def readable_sensitive_updates(data: dict, user) -> frozenset[int]:
     """The ids of the pack's OFFICIAL-SENSITIVE updates the user may read (none for no user)."""
-    readable = sensitive_commitment_ids(user) if user else set()
+    readable = sensitive_commitment_ids(user)
     return frozenset(
         u["id"] for c in _commitments(data) for u in c["updates"]
-        if u["marking"] == SENSITIVE and (readable is None or c["id"] in readable)
+        if u["marking"] == SENSITIVE and may_read_note(u["marking"], c["id"], readable)
     )
 
 

@@ -80,7 +80,7 @@ def history_page(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "reports/history.html", {
         "filter": filterset, "page": page, "query": query.urlencode(),
-        "rows": [(u, may_read_note(u, readable)) for u in page.object_list],
+        "rows": [(u, may_read_note(u.marking, u.commitment_id, readable)) for u in page.object_list],
     })
 
 
@@ -101,7 +101,7 @@ def history_export(request: HttpRequest, fmt: str) -> HttpResponse:
         return xlsx_response(name, header, [("Status history", columns.history_columns(readable), _streamed(updates))])
     rows = list(updates[: PDF_ROW_LIMIT + 1])
     return pdf_response(name, "reports/pdf/history.html", {
-        "header": header, "rows": [(u, may_read_note(u, readable)) for u in rows[:PDF_ROW_LIMIT]],
+        "header": header, "rows": [(u, may_read_note(u.marking, u.commitment_id, readable)) for u in rows[:PDF_ROW_LIMIT]],
         "truncated": len(rows) > PDF_ROW_LIMIT, "limit": PDF_ROW_LIMIT,
     }, request)
 
@@ -222,7 +222,7 @@ def changes_export(request: HttpRequest, fmt: str) -> HttpResponse:
     listed = list(comparison.updates()[: PDF_ROW_LIMIT + 1])
     return pdf_response(name, "reports/pdf/changes.html", {
         "header": header, "comparison": comparison, "changed": changed,
-        "readable_updates": [(u, may_read_note(u, readable)) for u in listed[:PDF_ROW_LIMIT]],
+        "readable_updates": [(u, may_read_note(u.marking, u.commitment_id, readable)) for u in listed[:PDF_ROW_LIMIT]],
         "truncated": len(listed) > PDF_ROW_LIMIT, "limit": PDF_ROW_LIMIT,
     }, request)
 
