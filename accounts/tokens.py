@@ -4,9 +4,11 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from rest_framework import authentication, exceptions
+
+from audit import log as audit
 
 PREFIX = "pt_"
 
@@ -32,10 +34,20 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.key_start}…)"
 
     @classmethod
+    @transaction.atomic
     def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
         key = PREFIX + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name.strip(), key_digest=_digest(key), key_start=key[:10])
+        audit.write("API token issued", by=user, object_ref=f"token {token.pk}", details={"name": token.name})
         return token, key
+
+    @transaction.atomic
+    def revoke(self, *, by) -> bool:
+        """Refused from now on; False if it already was."""
+        revoked = ApiToken.objects.filter(pk=self.pk, revoked_at=None).update(revoked_at=timezone.now())
+        if revoked:
+            audit.write("API token revoked", by=by, object_ref=f"token {self.pk}", details={"name": self.name})
+        return bool(revoked)
 
     @property
     def is_active(self) -> bool:

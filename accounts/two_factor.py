@@ -17,19 +17,11 @@ from dataclasses import dataclass
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-# Sent as Django sends its sign-in signals, so that the audit log records them the same way (audit/signals.py).
-# Every one carries `request` and `user`; `code_refused` also `during` ("sign-in", "set-up", "turning off") and
-# `throttled`.
-code_accepted = Signal()
-code_refused = Signal()
-device_started = Signal()
-device_confirmed = Signal()
-device_removed = Signal()
+from audit import log as audit
 
 DEVICE_NAME = "Authenticator app"
 
@@ -55,6 +47,7 @@ def device_start(*, user) -> TOTPDevice:
     """A new unconfirmed device with a fresh key. An earlier unconfirmed one goes: its key was never proven."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).delete()
+        audit.write("two-factor set-up started", by=user)
         return TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
@@ -64,12 +57,25 @@ def device_confirm(*, device: TOTPDevice) -> None:
         TOTPDevice.objects.filter(user_id=device.user_id).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
+        audit.write("two-factor turned on", by=device.user)
 
 
-def devices_remove(*, user) -> int:
-    """Every authenticator app of the user, confirmed or not; they sign in with their password alone again."""
+@transaction.atomic
+def devices_remove(*, user, by=None) -> int:
+    """Every authenticator app of the user, confirmed or not; they sign in with their password alone again.
+    `by` the user themself, or nobody signed in: an operator's command."""
     deleted, _ = TOTPDevice.objects.filter(user_id=user.pk).delete()
+    action = "two-factor turned off" if by is not None and by.pk == user.pk else "two-factor removed by an operator"
+    audit.write(action, by=user, details={"devices": deleted})
     return deleted
+
+
+def record_check(*, user, during: str, accepted: bool, throttled: bool = False) -> None:
+    """A code typed at sign-in (accepted or refused), or refused while setting up or turning off."""
+    if accepted:
+        audit.write("two-factor code accepted", by=user)
+    else:
+        audit.write("two-factor code refused", by=user, details={"during": during, "throttled": throttled})
 
 
 @dataclass(frozen=True)

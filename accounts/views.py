@@ -1,18 +1,19 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import PasswordChangeView
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
 from accounts.forms import CodeForm
 from accounts.tokens import ApiToken
+from audit import log as audit
 
 
 class TokenForm(forms.Form):
@@ -41,11 +42,19 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     _require_role(request.user)
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # another user's token is simply not found
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
+    if token.revoke(by=request.user):
         messages.success(request, f"Token “{token.name}” revoked: scripts using it are refused from now on.")
     return redirect("api_tokens")
+
+
+class PasswordChange(PasswordChangeView):
+    """Django's own page; the change and its audit entry are one write."""
+
+    @transaction.atomic
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.write("password changed", by=self.request.user)
+        return response
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -84,12 +93,10 @@ def two_factor_settings(request: HttpRequest) -> HttpResponse:
         return redirect("two_factor")  # a stale form: show where things stand
     form = CodeForm(request.POST, device=pending)
     if not form.is_valid():
-        two_factor.code_refused.send(TOTPDevice, request=request, user=request.user, during="set-up",
-                                     throttled=form.throttled)
+        two_factor.record_check(user=request.user, during="set-up", accepted=False, throttled=form.throttled)
         return _two_factor_page(request, confirm_form=form)
     two_factor.device_confirm(device=pending)
     otp_login(request, pending)  # the code just typed proves this session too
-    two_factor.device_confirmed.send(TOTPDevice, request=request, user=request.user)
     messages.success(request, "Two-factor sign-in is on: from your next sign-in you will be asked for a code.")
     return redirect("two_factor")
 
@@ -99,7 +106,6 @@ def two_factor_start(request: HttpRequest) -> HttpResponse:
     _require_may_enrol(request.user)
     if not two_factor.has_confirmed_device(request.user):
         two_factor.device_start(user=request.user)
-        two_factor.device_started.send(TOTPDevice, request=request, user=request.user)
     return redirect("two_factor")
 
 
@@ -112,11 +118,9 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
         return redirect("two_factor")
     form = CodeForm(request.POST, device=device, auto_id="disable_%s")
     if not form.is_valid():
-        two_factor.code_refused.send(TOTPDevice, request=request, user=request.user, during="turning off",
-                                     throttled=form.throttled)
+        two_factor.record_check(user=request.user, during="turning off", accepted=False, throttled=form.throttled)
         return _two_factor_page(request, disable_form=form)
-    two_factor.devices_remove(user=request.user)
-    two_factor.device_removed.send(TOTPDevice, request=request, user=request.user)
+    two_factor.devices_remove(user=request.user, by=request.user)
     messages.success(request, "Two-factor sign-in is off: you sign in with your password alone.")
     return redirect("two_factor")
 
@@ -133,8 +137,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             otp_login(request, device)
-            two_factor.code_accepted.send(TOTPDevice, request=request, user=request.user)
+            two_factor.record_check(user=request.user, during="sign-in", accepted=True)
             return redirect(next_url)
-        two_factor.code_refused.send(TOTPDevice, request=request, user=request.user, during="sign-in",
-                                     throttled=form.throttled)
+        two_factor.record_check(user=request.user, during="sign-in", accepted=False, throttled=form.throttled)
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})

@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.text import slugify
 
+from audit import log as audit
+
 PART_HEADINGS = ("Preamble", "General framework", "Areas of Cooperation", "Way Forward")
 IMPLICIT_FIRST_PART = "Preamble"
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -343,7 +345,7 @@ def save_agreement(parsed: ParsedAgreement, *, slug: str = "", short_title: str 
     A partnership of the same slug with the same content is left alone; with different content it is refused
     unless `replace` is set, in which case the text is updated in place so commitments keep their paragraphs.
     """
-    from agreement.models import Area, Footnote, Paragraph, Part, Partnership, SubParagraph
+    from agreement.models import Partnership
 
     slug = slug or slugify(short_title or parsed.title)[:80]
     digest = parsed.digest()
@@ -369,6 +371,16 @@ def save_agreement(parsed: ParsedAgreement, *, slug: str = "", short_title: str 
     else:
         partnership = Partnership.objects.create(slug=slug, **fields)
     partnership.parties.set([_find_party(name, parsed.paragraphs) for name in parsed.parties])
+    _save_text(partnership, parsed)
+    audit.write(f"agreement {outcome}", object_ref=slug, details={
+        "title": parsed.title, "paragraphs": len(parsed.paragraphs), "digest": digest})
+    return partnership, outcome
+
+
+def _save_text(partnership, parsed: ParsedAgreement) -> None:
+    """Parts, areas, paragraphs, sub-paragraphs and footnotes as parsed, updated in place; what the text no longer
+    has is removed, unless commitments still refer to it."""
+    from agreement.models import Area, Footnote, Paragraph, Part, SubParagraph
 
     parts, areas = [], {}
     for position, parsed_part in enumerate(parsed.parts, start=1):
@@ -382,7 +394,6 @@ def save_agreement(parsed: ParsedAgreement, *, slug: str = "", short_title: str 
                 part=part, position=area_position,
                 defaults={"title": parsed_area.title, "slug": slugify(parsed_area.title)[:80]},
             )
-
     for parsed_paragraph in parsed.paragraphs:
         paragraph, _ = Paragraph.objects.update_or_create(
             partnership=partnership, number=parsed_paragraph.number,
@@ -400,7 +411,6 @@ def save_agreement(parsed: ParsedAgreement, *, slug: str = "", short_title: str 
         paragraph.footnotes.exclude(marker__in=markers).delete()
         for note in parsed_paragraph.footnotes:
             Footnote.objects.update_or_create(paragraph=paragraph, marker=note.marker, defaults={"text": note.text})
-
     try:
         partnership.paragraphs.exclude(number__in=[p.number for p in parsed.paragraphs]).delete()
         Area.objects.filter(part__partnership=partnership).exclude(pk__in=[a.pk for a in areas.values()]).delete()
@@ -410,4 +420,3 @@ def save_agreement(parsed: ParsedAgreement, *, slug: str = "", short_title: str 
             f"The new text drops paragraphs that commitments still refer to ({len(exc.protected_objects)} "
             "commitments); move or remove those commitments first."
         ) from None
-    return partnership, outcome

@@ -1,72 +1,123 @@
-"""Writing audit entries: the middleware records every successful write request; signals record sign-ins and
-the second factor (codes accepted and refused, authenticator apps turned on and off)."""
+"""Writing audit entries. Each service writes its own (`write`), in the transaction of the change it records, so no
+write path can commit without its entry and a failed write leaves none. Where the change came from — a page or the
+API, a Celery task, a management command — is the origin: set once per request by `AuditOriginMiddleware`, once per
+task by the Celery app, and otherwise the command line of the process."""
 
-import json
+import ipaddress
+import sys
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.http.request import RawPostDataException
 from django.utils import timezone
 
 from audit.models import AuditEntry
 
-SECRET_FIELDS = {"password", "old_password", "new_password1", "new_password2", "csrfmiddlewaretoken", "token", "key",
-                 "otp_token"}
-REASON_FIELDS = ("note", "rationale", "outcome", "text", "reason")
+
+@dataclass(frozen=True)
+class Origin:
+    method: str  # the HTTP method, "task" or "command"
+    path: str  # the path asked for, the task's name or the command line
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+_origin: ContextVar[Origin | None] = ContextVar("audit_origin", default=None)
+
+
+def _process() -> Origin:
+    return Origin("command", " ".join(arg.rsplit("/", 1)[-1] for arg in sys.argv[:2]))
+
+
+def begin_origin(where: Origin):
+    return _origin.set(where)
+
+
+def end_origin(token) -> None:
+    _origin.reset(token)
+
+
+@contextmanager
+def origin(where: Origin):
+    token = begin_origin(where)
+    try:
+        yield
+    finally:
+        end_origin(token)
+
+
+def _proxies() -> list:
+    return [ipaddress.ip_network(p, strict=False) for p in settings.TRUSTED_PROXIES]
 
 
 def client_address(request) -> str | None:
-    if settings.SECURE_PROXY_SSL_HEADER and (forwarded := request.META.get("HTTP_X_FORWARDED_FOR")):
-        return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def _details(request) -> dict:
-    data = {}
-    if request.content_type == "application/json":
+    """The peer's address; behind a proxy we run (TRUSTED_PROXIES), the last address it was given that is not one of
+    ours. X-Forwarded-For from anyone else is a claim, not an address."""
+    peer = request.META.get("REMOTE_ADDR") or None
+    proxies = _proxies()
+    hops = [peer] + [h.strip() for h in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(","))]
+    for hop in hops:
         try:
-            body = json.loads(request.body or b"{}")
-        except (ValueError, UnicodeDecodeError, RawPostDataException):
-            return {"body": "[not JSON]"}
-        if isinstance(body, dict):
-            data = {k: "[withheld]" if k in SECRET_FIELDS else str(v)[:500] for k, v in body.items()}
-    elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        source = request.POST
-        data = {k: ("[withheld]" if k in SECRET_FIELDS else " ".join(source.getlist(k))[:500]) for k in source}
-    if request.FILES:
-        data["files"] = [f"{f.name} ({f.size} bytes)" for f in request.FILES.values()]
-    return data
+            address = ipaddress.ip_address(hop)
+        except ValueError:
+            return peer
+        if not any(address in network for network in proxies):
+            return str(address)
+    return peer
 
 
-def record(request, *, action: str, status_code: int | None = None, object_ref: str = "", reason: str = "",
-           details: dict | None = None, user=None) -> AuditEntry:
-    user = user or (request.user if getattr(request, "user", None) and request.user.is_authenticated else None)
+def request_origin(request) -> Origin:
+    return Origin(_clean(request.method or "")[:10], _clean(request.path or "")[:500], client_address(request),
+                  _clean(request.META.get("HTTP_USER_AGENT", ""))[:300])
+
+
+def _clean(value):
+    """What the database can store: no NUL characters (PostgreSQL refuses them in text), in strings at any depth."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_clean(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value if value is None or isinstance(value, (bool, int, float)) else _clean(str(value))
+
+
+def write(action: str, *, by=None, object_ref: str = "", reason: str = "", details: dict | None = None,
+          username: str = "") -> AuditEntry:
+    """One entry: who (`by`, or a user name when nobody is signed in), what (`action` on `object_ref`, with
+    `details`), why (`reason`), and from where (the origin)."""
+    where = _origin.get() or _process()
+    user = by if by is not None and getattr(by, "pk", None) else None
     return AuditEntry.objects.create(
-        at=timezone.now(), user=user, username=(user.username if user else request.POST.get("username", "")[:150]),
-        action=action[:120], method=request.method or "", path=(request.path or "")[:500], status_code=status_code,
-        object_ref=object_ref[:120], reason=reason, details=details if details is not None else _details(request),
-        ip_address=client_address(request), user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+        at=timezone.now(), user=user, username=_clean(user.username if user else username)[:150],
+        action=_clean(action)[:120], method=where.method, path=where.path, object_ref=_clean(object_ref)[:120],
+        reason=_clean(reason or ""), details=_clean(details or {}), ip_address=where.ip_address,
+        user_agent=where.user_agent,
     )
 
 
-class AuditMiddleware:
-    """Every write request that succeeds (2xx or 3xx) leaves an entry; refused ones are not writes."""
-
-    WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-    # Recorded by the sign-in and two-factor signals (audit/signals.py), refused attempts included.
-    SKIP = ("/accounts/login/", "/accounts/logout/", "/accounts/two-factor/")
+class AuditOriginMiddleware:
+    """Says where the request's writes come from; the services write the entries."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        # Read the form before the view does, so a streamed body is not consumed twice.
-        details = _details(request) if request.method in self.WRITE_METHODS and not request.path.startswith(self.SKIP) else None
-        response = self.get_response(request)
-        if details is not None and response.status_code < 400:
-            match = request.resolver_match
-            action = match.view_name if match else request.path
-            object_ref = ", ".join(f"{k}={v}" for k, v in (match.kwargs.items() if match else []))
-            reason = next((details[f] for f in REASON_FIELDS if details.get(f)), "")
-            record(request, action=action, status_code=response.status_code, object_ref=object_ref, reason=reason,
-                   details={k: v for k, v in details.items() if k not in REASON_FIELDS})
-        return response
+        with origin(request_origin(request)):
+            return self.get_response(request)
+
+
+ADMIN_VERBS = {1: "add", 2: "change", 3: "delete"}
+
+
+def admin_change(sender, instance, created, **kwargs) -> None:
+    """An admin journal line (django.contrib.admin's LogEntry) as an audit entry: the admin writes it in the
+    transaction of the change, for every model, ours or a library's."""
+    if not created:
+        return
+    model = instance.content_type.model_class()
+    label = f"{instance.content_type.app_label}_{instance.content_type.model}"
+    write(f"admin:{label}_{ADMIN_VERBS.get(instance.action_flag, 'change')}", by=instance.user,
+          object_ref=f"{model._meta.verbose_name if model else label} {instance.object_id}",
+          details={"object": instance.object_repr, "change": instance.get_change_message()})

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.db.models import F
 
 from commitments.models import Commitment, CommitmentSide, Ownership
-from commitments.status import Cadence, Strength
+from commitments.status import Cadence, Strength, least_advanced
 from agreement.models import Organisation, Partnership, Party
+from audit import log as audit
 
 
 class CurationError(Exception):
@@ -25,8 +26,9 @@ def read_toml(path: Path) -> dict:
 
 
 def upsert(model, lookup: dict, values: dict):
-    """The row for `lookup`, created with `values` or given those that differ. Loading unchanged fixtures again
-    writes nothing, so it takes no row lock that would make it wait for an official's update in progress."""
+    """The row for `lookup`, created with `values` or given those that differ, and whether it was written. Loading
+    unchanged fixtures again writes nothing, so it takes no row lock that would make it wait for an official's
+    update in progress."""
     row = model.objects.filter(**lookup).first()
     if row is None:
         return model.objects.create(**lookup, **values), True
@@ -35,24 +37,25 @@ def upsert(model, lookup: dict, values: dict):
         setattr(row, name, values[name])
     if changed:
         row.save(update_fields=changed)
-    return row, False
+    return row, bool(changed)
 
 
 @transaction.atomic
 def load_organisations(path: Path) -> int:
     data = read_toml(path)
-    for entry in data.get("party", []):
-        upsert(Party, {"code": entry["code"]}, {"name": entry["name"]})
+    written = [upsert(Party, {"code": entry["code"]}, {"name": entry["name"]})[1] for entry in data.get("party", [])]
     parties = {party.code: party for party in Party.objects.all()}
     count = 0
     for entry in data.get("organisation", []):
         if entry.get("party") not in parties:
             raise CurationError(f"{path.name}: organisation {entry.get('slug')!r} names unknown party {entry.get('party')!r}")
         parent = Organisation.objects.get(slug=entry["parent"]) if entry.get("parent") else None
-        upsert(Organisation, {"slug": entry["slug"]}, {
+        written.append(upsert(Organisation, {"slug": entry["slug"]}, {
             "party": parties[entry["party"]], "short_name": entry["short_name"], "name": entry["name"], "parent": parent,
-        })
+        })[1])
         count += 1
+    if any(written):
+        audit.write("organisations loaded", details={"file": path.name, "rows written": sum(written)})
     return count
 
 
@@ -132,38 +135,57 @@ def _validate(partnership: Partnership, entries: list[dict], source: str) -> lis
 
 @transaction.atomic
 def load_commitments(partnership: Partnership, path: Path) -> int:
-    """Create or update the partnership's commitments from the file. Statuses and history are never touched."""
+    """Create or update the partnership's commitments from the file. Statuses and history are never touched; the
+    schedules and overall status that derive from what changed are recomputed."""
     entries = _validate(partnership, read_toml(path).get("commitment", []), path.name)
-    organisations = {o.slug: o for o in Organisation.objects.all()}
-    parties = {p.code: p for p in Party.objects.all()}
     existing = {(c.paragraph_id, c.ref): c for c in Commitment.objects.filter(paragraph__partnership=partnership)}
     if any(existing.get((e.paragraph.pk, e.ref), e).position != e.position for e in entries):
         # Positions are re-assigned below; park the old ones out of the way of the unique constraint first.
         Commitment.objects.filter(paragraph__partnership=partnership).update(position=F("position") + 1000)
+    written, known = 0, ({p.code: p for p in Party.objects.all()}, {o.slug: o for o in Organisation.objects.all()})
     for entry in entries:
         values = {"subparagraph": entry.subparagraph, "position": entry.position, **entry.fields}
-        commitment, _ = upsert(Commitment, {"paragraph": entry.paragraph, "ref": entry.ref}, values)
-        for code, (lead, supporting) in entry.sides.items():
-            side, _ = CommitmentSide.objects.get_or_create(commitment=commitment, party=parties[code])
-            wanted = {lead: Ownership.Role.LEAD, **{slug: Ownership.Role.SUPPORTING for slug in supporting}}
-            side.owners.exclude(organisation__slug__in=wanted).delete()
-            side.owners.filter(role=Ownership.Role.LEAD).exclude(organisation__slug=lead).delete()
-            for slug, role in wanted.items():
-                upsert(Ownership, {"side": side, "organisation": organisations[slug]}, {"role": role})
-        for side in commitment.sides.all():
-            before = side.plan
-            side.reschedule(commitment, partnership.adopted_on)
-            if side.plan != before:
-                side.save(update_fields=["due_on", "overdue_on", "stale_on"])
-        stale_sides = commitment.sides.exclude(party__code__in=entry.sides)
-        if stale_sides.filter(updates__isnull=False).exists():
-            raise CurationError(f"commitment {entry.ref}: a side with recorded updates cannot be removed")
-        stale_sides.delete()
+        commitment, changed = upsert(Commitment, {"paragraph": entry.paragraph, "ref": entry.ref}, values)
+        written += changed + _load_sides(commitment, entry, partnership, *known)
     kept = {(e.paragraph.pk, e.ref) for e in entries}
     for key, commitment in existing.items():
         if key not in kept:
             if commitment.updates.exists():
                 raise CurationError(f"commitment {commitment.ref}: it has recorded updates and cannot be removed")
             commitment.delete()
+            written += 1
+    if written:
+        audit.write("commitments loaded", object_ref=partnership.slug, details={"file": path.name, "rows written": written})
     return len(entries)
+
+
+def _load_sides(commitment: Commitment, entry: "_Entry", partnership: Partnership, parties: dict,
+                organisations: dict) -> int:
+    """The commitment's sides and owners as the entry gives them; how many rows were written."""
+    written = 0
+    for code, (lead, supporting) in entry.sides.items():
+        side, created = CommitmentSide.objects.get_or_create(commitment=commitment, party=parties[code])
+        wanted = {lead: Ownership.Role.LEAD, **{slug: Ownership.Role.SUPPORTING for slug in supporting}}
+        written += created + side.owners.exclude(organisation__slug__in=wanted).delete()[0]
+        written += side.owners.filter(role=Ownership.Role.LEAD).exclude(organisation__slug=lead).delete()[0]
+        for slug, role in wanted.items():
+            written += upsert(Ownership, {"side": side, "organisation": organisations[slug]}, {"role": role})[1]
+    stale_sides = commitment.sides.exclude(party__code__in=entry.sides)
+    if stale_sides.filter(updates__isnull=False).exists():
+        raise CurationError(f"commitment {entry.ref}: a side with recorded updates cannot be removed")
+    written += stale_sides.delete()[0]
+    sides = list(commitment.sides.all())
+    for side in sides:
+        before = side.plan
+        side.reschedule(commitment, partnership.adopted_on)
+        if side.plan != before:
+            side.save(update_fields=["due_on", "overdue_on", "stale_on"])
+            written += 1
+    # A side added or removed changes the overall status: the least advanced of the sides.
+    overall = least_advanced(side.status for side in sides)
+    if commitment.status != overall:
+        Commitment.objects.filter(pk=commitment.pk).update(status=overall)
+        commitment.status = overall
+        written += 1
+    return written
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit import log as audit
 from commitments import month_ends
 from commitments.access import user_may_update
 from commitments.cadence import DueState
@@ -62,7 +63,8 @@ def commitment_update_status(
        running totals, then the commitment's overall status (the less advanced side) and its version.
     5. Apply the update to the stored month-ends it belongs to (only when recorded in a closed month).
     """
-    locked = Commitment.objects.select_for_update(of=("self",)).select_related("paragraph__partnership").get(pk=commitment.pk)
+    locked = (Commitment.objects.select_for_update(of=("self",)).select_related("paragraph__partnership", "subparagraph")
+              .get(pk=commitment.pk))
     now = now or timezone.now()  # read once the lock is held: a side's updates are recorded in the order they commit
     if locked.version != expected_version:
         raise StaleVersion(locked.version)
@@ -151,4 +153,8 @@ def commitment_update_status(
     locked.save(update_fields=["status", "version"])
     commitment.status, commitment.version = locked.status, locked.version
     month_ends.record_update(update, locked.paragraph.partnership_id)
+    audit.write("status update", by=by, object_ref=f"{locked.reference} {party_code}", reason=note, details={
+        "update": update.pk, "status": status, "as_of": as_of.isoformat(), "marking": marking,
+        "corrects": corrects.pk if corrects else None, "evidence": [item.url for item in evidence],
+    })
     return update

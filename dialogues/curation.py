@@ -8,6 +8,7 @@ from commitments.curation import CurationError, read_toml, upsert
 from dialogues.models import DialogueSeries, Meeting
 from dialogues.services import series_reschedule
 from agreement.models import Organisation, Partnership
+from audit import log as audit
 
 
 @transaction.atomic
@@ -15,7 +16,7 @@ def load_dialogues(partnership: Partnership, path: Path) -> int:
     organisations = {o.slug: o for o in Organisation.objects.all()}
     paragraphs = {p.number: p for p in partnership.paragraphs.all()}
     entries = read_toml(path).get("series", [])
-    series_by_slug = {}
+    series_by_slug, written = {}, 0
     for entry in entries:
         where = f"{path.name}: series {entry.get('slug')!r}"
         if entry.get("kind") not in DialogueSeries.Kind.values:
@@ -26,7 +27,7 @@ def load_dialogues(partnership: Partnership, path: Path) -> int:
         missing = [n for n in entry.get("paragraphs", []) if n not in paragraphs]
         if missing:
             raise CurationError(f"{where}: no paragraph {missing[0]}")
-        series, _ = upsert(DialogueSeries, {"partnership": partnership, "slug": entry["slug"]}, {
+        series, changed = upsert(DialogueSeries, {"partnership": partnership, "slug": entry["slug"]}, {
             "name": entry["name"], "kind": entry["kind"], "description": entry.get("description", ""),
             "cadence": entry["cadence"], "cadence_note": entry.get("cadence_note", ""),
         })
@@ -40,11 +41,15 @@ def load_dialogues(partnership: Partnership, path: Path) -> int:
             )
             if created:
                 recorded.participants.set(series.participants.all())
+            written += created
         series_by_slug[entry["slug"]] = (series, entry)
+        written += changed
     for series, entry in series_by_slug.values():
         prepares = entry.get("prepares")
         if prepares and prepares not in series_by_slug:
             raise CurationError(f"{path.name}: series {series.slug!r} prepares unknown series {prepares!r}")
-        upsert(DialogueSeries, {"pk": series.pk}, {"prepares": series_by_slug[prepares][0] if prepares else None})
+        written += upsert(DialogueSeries, {"pk": series.pk}, {"prepares": series_by_slug[prepares][0] if prepares else None})[1]
         series_reschedule(series)
+    if written:
+        audit.write("dialogues loaded", object_ref=partnership.slug, details={"file": path.name, "rows written": written})
     return len(entries)

@@ -19,6 +19,7 @@ from django.template.loader import get_template
 from django.utils import timezone
 
 from accounts.models import User
+from audit import log as audit
 from commitments.cadence import DueState
 from commitments.models import CommitmentSide, Ownership
 from dialogues.mail import ReminderMail
@@ -394,5 +395,8 @@ def send_due_reminders(*, now: datetime | None = None, dry_run: bool = False) ->
         return report
     report.created = _record(due, now)
     _deliver(now, report)
-    SweepRun.objects.create(finished_at=timezone.now(), swept_for=now, **report.as_dict())
+    with transaction.atomic():
+        SweepRun.objects.create(finished_at=timezone.now(), swept_for=now, **report.as_dict())
+        if report.created or report.sent or report.failed:
+            audit.write("reminders sent", details=report.as_dict())
     return report

@@ -1,5 +1,6 @@
 """Writes for dialogues: every change to meetings, agendas, guidance and actions goes through these functions."""
 
+import secrets
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,10 +8,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from audit import log as audit
 from commitments.services import StaleVersion
 from dialogues.access import user_may_manage_meetings, user_may_update_action
 from commitments.status import Verdict
-from dialogues.models import AgendaItem, Assessment, DialogueSeries, FollowUpAction, Guidance, Meeting
+from dialogues.models import AgendaItem, Assessment, DialogueSeries, FollowUpAction, Guidance, Meeting, Notification
 from dialogues.pack import freeze_pack
 from common.markings import refuse_classified
 
@@ -58,6 +60,8 @@ def meeting_create(*, series: DialogueSeries, date: date, place: str, status: st
     series_reschedule(series)
     if meeting.status == Meeting.Status.HELD:
         freeze_pack(meeting, today=timezone.localdate(now))
+    audit.write("meeting created", by=by, object_ref=f"meeting {meeting.pk}", reason=outcome, details={
+        "series": series.slug, "date": date.isoformat(), "place": place, "status": status, "marking": marking})
     return meeting
 
 
@@ -84,6 +88,11 @@ def meeting_update(*, meeting: Meeting, expected_version: int, by, now=None, par
     if locked.status == Meeting.Status.HELD:
         # The pack is kept exactly as presented from now on.
         freeze_pack(locked, today=timezone.localdate(now))
+    changed = {k: v.pk if isinstance(v, Meeting) else v for k, v in fields.items()}
+    if participants is not None:
+        changed["participants"] = sorted(p.pk for p in participants)
+    audit.write("meeting changed", by=by, object_ref=f"meeting {locked.pk}", reason=fields.get("outcome", ""),
+                details=changed)
     return locked
 
 
@@ -105,6 +114,7 @@ def agenda_add(*, meeting: Meeting, by, commitments=(), reasons: dict | None = N
         items.append(AgendaItem(meeting=meeting, position=position, title=title.strip()))
     if not items:
         raise ValidationError({"commitments": "Choose at least one commitment that is not on the agenda yet, or give an item."})
+    audit.write("agenda items added", by=by, object_ref=f"meeting {meeting.pk}", details={"items": [i.title for i in items]})
     return AgendaItem.objects.bulk_create(items)
 
 
@@ -117,6 +127,7 @@ def guidance_add(*, meeting: Meeting, text: str, by) -> Guidance:
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError({"text": "Guidance is recorded once the meeting has been held."})
     position = (meeting.guidance.aggregate(last=Max("position"))["last"] or 0) + 1
+    audit.write("guidance added", by=by, object_ref=f"meeting {meeting.pk}", reason=text.strip())
     return Guidance.objects.create(meeting=meeting, position=position, text=text.strip())
 
 
@@ -133,7 +144,11 @@ def action_add(*, meeting: Meeting, title: str, owner, due_on: date, guidance: G
     if errors:
         raise ValidationError(errors)
     refuse_classified(title=title)
-    return FollowUpAction.objects.create(meeting=meeting, guidance=guidance, title=title.strip(), owner=owner, due_on=due_on)
+    action = FollowUpAction.objects.create(meeting=meeting, guidance=guidance, title=title.strip(), owner=owner,
+                                           due_on=due_on)
+    audit.write("action added", by=by, object_ref=f"action {action.pk}", details={
+        "meeting": meeting.pk, "title": action.title, "owner": owner.slug, "due_on": due_on.isoformat()})
+    return action
 
 
 @transaction.atomic
@@ -149,6 +164,7 @@ def action_update(*, action: FollowUpAction, status: str, note: str = "", by) ->
     if note.strip():
         action.note = note.strip()
     action.save(update_fields=["status", "note", "updated_at"])
+    audit.write("action updated", by=by, object_ref=f"action {action.pk}", reason=note.strip(), details={"status": status})
     return action
 
 
@@ -183,4 +199,23 @@ def assessment_record(*, meeting: Meeting, commitment, verdict: str, rationale: 
         defaults={"verdict": verdict, "rationale": rationale.strip(), "assessed_by": by,
                   "assessed_at": now or timezone.now()},
     )
+    audit.write("assessment recorded", by=by, object_ref=f"{commitment.reference} at meeting {meeting.pk}",
+                reason=assessment.rationale, details={"verdict": verdict})
     return assessment
+
+
+@transaction.atomic
+def notifications_mark_read(*, user, now=None) -> int:
+    read = Notification.objects.filter(user=user, read_at=None).update(read_at=now or timezone.now())
+    if read:
+        audit.write("notifications marked read", by=user, details={"count": read})
+    return read
+
+
+@transaction.atomic
+def calendar_address_renew(*, user) -> str:
+    """A new secret address for the user's calendar feed; the old one stops working."""
+    user.calendar_token = secrets.token_urlsafe(32)
+    user.save(update_fields=["calendar_token"])
+    audit.write("calendar address renewed", by=user)
+    return user.calendar_token

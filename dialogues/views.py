@@ -1,4 +1,3 @@
-import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -221,14 +220,13 @@ def notifications(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def notifications_read(request: HttpRequest) -> HttpResponse:
-    Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    services.notifications_mark_read(user=request.user)
     return redirect("dialogues:notifications")
 
 
 def calendar_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        request.user.calendar_token = secrets.token_urlsafe(32)
-        request.user.save(update_fields=["calendar_token"])
+        services.calendar_address_renew(user=request.user)
         messages.success(request, "A new calendar address has been made; the old one no longer works.")
         return redirect("dialogues:calendar")
     return render(request, "dialogues/calendar.html", {})

@@ -48,6 +48,7 @@ STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=not DEBUG)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "audit.log.AuditOriginMiddleware",  # where the writes below come from; the services write the entries
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if STATIC_MANIFEST else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,7 +62,6 @@ MIDDLEWARE = [
     "accounts.middleware.RoleRequiredMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
-    "audit.log.AuditMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -150,7 +150,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY", False) else 0
+# The client's address, for the lockout and the audit log alike: X-Forwarded-For counts only from our own proxies.
+AXES_CLIENT_IP_CALLABLE = "audit.log.client_address"
 AXES_VERBOSE = False
 
 # Two-factor sign-in (accounts/two_factor.py): administrators may add an authenticator app; once they have, a code
@@ -172,6 +173,9 @@ SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if SECURE_SSL else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL
 SECURE_HSTS_PRELOAD = SECURE_SSL
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# The addresses (or networks) of the reverse proxies in front of gunicorn: only a request arriving from one of them
+# has its X-Forwarded-For believed (audit.log.client_address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -58,7 +58,7 @@ urlpatterns = [
     path("accounts/two-factor/start/", account_views.two_factor_start, name="two_factor_start"),
     path("accounts/two-factor/disable/", account_views.two_factor_disable, name="two_factor_disable"),
     path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", account_views.PasswordChange.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
 ]

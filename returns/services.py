@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit import log as audit
 from commitments.models import Commitment, StatusUpdate
 from commitments.services import Evidence, StaleVersion, commitment_update_status
 from commitments.status import Status
@@ -101,6 +102,18 @@ def return_check(rows: list[ReturnRow], *, organisation, partnership, by, now=No
     return rows
 
 
+@transaction.atomic
+def return_upload(rows: list[ReturnRow], *, organisation, partnership, by, filename: str, now=None) -> Return:
+    """Keep an uploaded return with what checking its rows found, waiting for confirmation."""
+    now = now or timezone.now()
+    checked = return_check(rows, organisation=organisation, partnership=partnership, by=by, now=now)
+    record = Return.objects.create(partnership=partnership, organisation=organisation, uploaded_by=by, uploaded_at=now,
+                                   filename=filename[:255], rows=[r.as_dict() for r in checked])
+    audit.write("return uploaded", by=by, object_ref=f"return {record.pk}", details={
+        "organisation": organisation.slug, "file": record.filename, "rows": len(checked), "problems": len(record.problems)})
+    return record
+
+
 def user_may_act_on(user, record: Return) -> bool:
     """Applying and discarding a return are its organisation's officials' decisions; administrators follow every
     organisation's returns but act on none of them."""
@@ -131,6 +144,7 @@ def return_apply(record: Return, *, by, now=None) -> tuple[bool, list[ReturnRow]
             _run(rows, organisation=record.organisation, partnership=record.partnership, by=by, now=now)
             if any(r.error or r.conflict for r in rows):
                 raise _Rollback
+            audit.write("return applied", by=by, object_ref=f"return {record.pk}", details={"updates": len(rows)})
     except _Rollback:
         # What failed is shown on the return, while it is still waiting for confirmation.
         Return.objects.filter(pk=record.pk, state=Return.State.PREVIEWED).update(rows=[r.as_dict() for r in rows])
@@ -141,4 +155,8 @@ def return_apply(record: Return, *, by, now=None) -> tuple[bool, list[ReturnRow]
 def return_discard(record: Return, *, by) -> bool:
     """Discard a return waiting for confirmation; False if it was applied or discarded meanwhile."""
     _check_may_act(by, record)
-    return bool(Return.objects.filter(pk=record.pk, state=Return.State.PREVIEWED).update(state=Return.State.DISCARDED))
+    with transaction.atomic():
+        discarded = Return.objects.filter(pk=record.pk, state=Return.State.PREVIEWED).update(state=Return.State.DISCARDED)
+        if discarded:
+            audit.write("return discarded", by=by, object_ref=f"return {record.pk}")
+    return bool(discarded)

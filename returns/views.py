@@ -12,7 +12,7 @@ from dialogues.models import DialogueSeries, Meeting
 from agreement.models import Organisation
 from agreement.selectors import partnership_asked
 from returns.models import Return
-from returns.services import return_apply, return_check, return_discard, user_may_act_on
+from returns.services import return_apply, return_discard, return_upload, user_may_act_on
 from returns.spreadsheet import MAX_BYTES, ReturnFileError, build_workbook, read_workbook
 
 
@@ -83,11 +83,8 @@ def upload(request: HttpRequest) -> HttpResponse:
         except ReturnFileError as error:
             form.add_error("file", str(error))
         else:
-            checked = return_check(rows, organisation=user.organisation, partnership=partnership, by=user)
-            record = Return.objects.create(
-                partnership=partnership, organisation=user.organisation, uploaded_by=user, uploaded_at=timezone.now(),
-                filename=upload.name[:255], rows=[r.as_dict() for r in checked],
-            )
+            record = return_upload(rows, organisation=user.organisation, partnership=partnership, by=user,
+                                   filename=upload.name)
             return redirect(record)
     own = Return.objects.filter(organisation=user.organisation_id).select_related("uploaded_by")[:20]
     return render(request, "returns/index.html", {"partnership": partnership, "form": form, "own_returns": own}, status=400)

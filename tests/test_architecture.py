@@ -6,7 +6,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # Bottom to top: each may import the ones before it, never one after it (the README's architecture section).
-LAYERS = ["common", "agreement", "audit", "accounts", "commitments", "dialogues", "returns", "reports", "demo",
+LAYERS = ["common", "audit", "agreement", "accounts", "commitments", "dialogues", "returns", "reports", "demo",
           "partnership"]
 
 

@@ -138,43 +138,6 @@ def test_markings_are_refused_in_meetings_and_over_the_api_too(partnership, revi
     assert "outcome" in error.value.message_dict
 
 
-def test_every_write_is_in_the_audit_log_with_who_what_why_and_from_where(client, partnership, eu_official):
-    client.post(reverse("login"), {"username": eu_official.username, "password": "wrong"}, REMOTE_ADDR="10.1.2.3")
-    client.post(reverse("login"), {"username": eu_official.username, "password": "correct-horse-battery"},
-                REMOTE_ADDR="10.1.2.3")
-    commitment = Commitment.objects.get(ref="14.1")
-    data = {"status": "at_risk", "note": "The venue is disputed.", "as_of": date.today().isoformat(),
-            "marking": "OFFICIAL", "version": commitment.version, "corrects": "",
-            **{f"evidence_{f}_{n}": "" for f in ("title", "url") for n in (1, 2, 3)}}
-    client.post(reverse("commitments:update", args=[commitment.pk, "EU"]), data, REMOTE_ADDR="10.1.2.3",
-                HTTP_USER_AGENT="Test browser")
-    actions = list(AuditEntry.objects.order_by("at", "pk").values_list("action", "username"))
-    assert actions == [("sign-in failed", eu_official.username), ("signed in", eu_official.username),
-                       ("commitments:update", eu_official.username)]
-    entry = AuditEntry.objects.get(action="commitments:update")
-    assert (entry.ip_address, entry.user_agent, entry.status_code) == ("10.1.2.3", "Test browser", 302)
-    assert entry.reason == "The venue is disputed."
-    assert entry.object_ref == f"pk={commitment.pk}, side=EU"
-    assert entry.details["status"] == "at_risk" and "csrfmiddlewaretoken" not in entry.details
-
-
-def test_refused_writes_and_reads_are_not_logged_as_writes(client, partnership, analyst):
-    client.force_login(analyst)
-    commitment = Commitment.objects.get(ref="14.1")
-    client.get(commitment.get_absolute_url())
-    client.post(reverse("commitments:update", args=[commitment.pk, "EU"]), {"status": "on_track"})
-    assert not AuditEntry.objects.exclude(action__startswith="sign").exists()
-
-
-def test_passwords_never_reach_the_audit_log(client, partnership, analyst):
-    client.force_login(analyst)
-    client.post(reverse("password_change"), {"old_password": "correct-horse-battery",
-                                             "new_password1": "a-much-longer-passphrase-2026",
-                                             "new_password2": "a-much-longer-passphrase-2026"})
-    entry = AuditEntry.objects.get(action="password_change")
-    assert set(entry.details.values()) == {"[withheld]"}
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_database_refuses_to_change_or_delete_audit_entries(partnership, analyst):
     from django.utils import timezone
@@ -195,6 +158,6 @@ def test_administrators_read_and_export_the_audit_log_and_nobody_else_does(clien
     assert client.get("/admin/audit/auditentry/").status_code == 200
     response = client.get("/admin/audit/auditentry/export.csv")
     body = b"".join(response.streaming_content).decode()
-    assert "dialogues:calendar" in body and eu_official.username in body
+    assert "calendar address renewed" in body and eu_official.username in body
     client.force_login(reviewer)
     assert client.get("/admin/audit/auditentry/export.csv").status_code == 302  # not staff: to the admin sign-in
