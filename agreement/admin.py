@@ -1,6 +1,9 @@
 from django.contrib import admin
 
 from agreement.models import Area, Footnote, Organisation, Paragraph, Part, Partnership, Party, SubParagraph
+from common.admin import ReadOnly, ReadOnlyInline
+
+# The agreement's text is written by its importer (manage.py import_partnership), exactly as adopted: read here.
 
 
 @admin.register(Party)
@@ -18,45 +21,50 @@ class OrganisationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
-class PartInline(admin.TabularInline):
+class PartInline(ReadOnlyInline):
     model = Part
-    extra = 0
 
 
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
+    """Only the short title is ours to change: the rest is the text's (and every schedule counts from its adoption)."""
+
     list_display = ["short_title", "slug", "adopted_on", "place"]
-    readonly_fields = ["source_digest", "imported_at"]
+    readonly_fields = ["slug", "title", "adopted_on", "place", "source_digest", "imported_at"]
     filter_horizontal = ["parties"]
     inlines = [PartInline]
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Part)
-class PartAdmin(admin.ModelAdmin):
+class PartAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["title", "partnership", "position"]
     list_filter = ["partnership"]
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["title", "part", "position"]
     list_filter = ["part__partnership"]
     list_select_related = ["part"]
     search_fields = ["title"]
 
 
-class SubParagraphInline(admin.StackedInline):
+class SubParagraphInline(ReadOnlyInline):
     model = SubParagraph
-    extra = 0
 
 
-class FootnoteInline(admin.StackedInline):
+class FootnoteInline(ReadOnlyInline):
     model = Footnote
-    extra = 0
 
 
 @admin.register(Paragraph)
-class ParagraphAdmin(admin.ModelAdmin):
+class ParagraphAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["number", "partnership", "part", "area"]
     list_filter = ["partnership", "part__title"]
     list_select_related = ["partnership", "part", "area"]
@@ -65,12 +73,12 @@ class ParagraphAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubParagraph)
-class SubParagraphAdmin(admin.ModelAdmin):
+class SubParagraphAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["__str__", "label"]
     list_select_related = ["paragraph"]
 
 
 @admin.register(Footnote)
-class FootnoteAdmin(admin.ModelAdmin):
+class FootnoteAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["__str__", "paragraph"]
     list_select_related = ["paragraph"]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from commitments.models import Commitment, CommitmentSide, EvidenceLink, Ownership, StatusUpdate
+from commitments.services import commitment_edit
+from common.admin import ReadOnly, ReadOnlyInline
 from common.pagination import CappedPaginator
 
 
@@ -10,12 +12,11 @@ class OwnershipInline(admin.TabularInline):
     autocomplete_fields = ["organisation"]
 
 
-class SideInline(admin.TabularInline):
+class SideInline(ReadOnlyInline):
+    """Sides come from the curated encoding (fixtures), their status from the status service."""
+
     model = CommitmentSide
-    extra = 0
-    fields = ["party", "status", "status_as_of", "last_update_at"]
-    # Status moves only through commitments.services, which keeps the history.
-    readonly_fields = ["status", "status_as_of", "last_update_at"]
+    fields = ["party", "status", "status_as_of", "last_update_at", "due_on"]
     show_change_link = True
 
 
@@ -29,31 +30,41 @@ class CommitmentAdmin(admin.ModelAdmin):
     list_per_page = 50
     inlines = [SideInline]
 
+    # Commitments come from the curated encoding (fixtures/commitments.toml); a commitment with a history is never
+    # deleted. What an administrator may change is saved by the service, which reschedules the sides.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        commitment_edit(commitment=obj, by=request.user, changed=form.changed_data)
+
 
 @admin.register(CommitmentSide)
 class CommitmentSideAdmin(admin.ModelAdmin):
     list_display = ["__str__", "party", "status", "status_as_of"]
     list_filter = ["party", "status"]
     list_select_related = ["commitment", "party"]
-    readonly_fields = ["status", "status_as_of", "last_update_at"]
+    # Every field is kept by the status service or derived from the commitment; the owners are edited here.
+    readonly_fields = [f.name for f in CommitmentSide._meta.fields]
     search_fields = ["commitment__ref", "commitment__title"]
     inlines = [OwnershipInline]
 
+    def has_add_permission(self, request):
+        return False
 
-class EvidenceInline(admin.TabularInline):
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class EvidenceInline(ReadOnlyInline):
     model = EvidenceLink
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
+class StatusUpdateAdmin(ReadOnly, admin.ModelAdmin):
     """The history is append-only: readable here, written only through the status service."""
 
     list_display = ["commitment", "side", "status", "as_of", "created_by", "created_at", "marking", "illustrative"]
@@ -67,12 +78,3 @@ class StatusUpdateAdmin(admin.ModelAdmin):
     show_full_result_count = False
     paginator = CappedPaginator
     list_per_page = 50
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -39,6 +39,21 @@ def validate_evidence_url(url: str) -> None:
 
 
 @transaction.atomic
+def commitment_edit(*, commitment: Commitment, by, changed: list[str]) -> Commitment:
+    """Save what an administrator changed on a commitment (`changed`: the fields); its sides' schedules follow its
+    cadence and target date."""
+    commitment.save()
+    if {"cadence", "target_date"} & set(changed):
+        adopted_on = commitment.paragraph.partnership.adopted_on
+        for side in commitment.sides.all():
+            side.reschedule(commitment, adopted_on)
+            side.save(update_fields=["due_on", "overdue_on", "stale_on"])
+    audit.write("commitment changed", by=by, object_ref=commitment.reference,
+                details={name: getattr(commitment, name) for name in changed})
+    return commitment
+
+
+@transaction.atomic
 def commitment_update_status(
     *,
     commitment: Commitment,

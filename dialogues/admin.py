@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
+from common.admin import ReadOnly, ReadOnlyInline
 from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Guidance, Meeting, Notification, Reminder, SweepRun
+from dialogues.services import series_reschedule
 
 
 @admin.register(DialogueSeries)
@@ -12,26 +14,28 @@ class DialogueSeriesAdmin(admin.ModelAdmin):
     readonly_fields = ["next_due_on"]
     search_fields = ["name"]
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        series_reschedule(form.instance)  # the next meeting's due date follows the cadence
 
-class AgendaInline(admin.TabularInline):
+
+# Agendas, guidance and actions are written by dialogues.services on the meeting's page, where their rules apply
+# (guidance once a meeting is held, a reason to drop an action, no classified text): the admin reads them.
+class AgendaInline(ReadOnlyInline):
     model = AgendaItem
-    extra = 0
-    raw_id_fields = ["commitment", "paragraph"]
 
 
-class GuidanceInline(admin.TabularInline):
+class GuidanceInline(ReadOnlyInline):
     model = Guidance
-    extra = 0
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(ReadOnlyInline):
     model = FollowUpAction
-    extra = 0
     fk_name = "meeting"
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(ReadOnly, admin.ModelAdmin):
     """Read here; plan and edit meetings in the app, where the rules (and the series' next due date) apply."""
 
     list_display = ["__str__", "status", "date", "place", "illustrative"]
@@ -39,14 +43,10 @@ class MeetingAdmin(admin.ModelAdmin):
     list_select_related = ["series"]
     date_hierarchy = "date"
     inlines = [AgendaInline, GuidanceInline, ActionInline]
-    readonly_fields = [f.name for f in Meeting._meta.fields] + ["participants"]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(admin.ModelAdmin):
+class FollowUpActionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["title", "owner", "due_on", "status", "meeting"]
     list_filter = ["status", "owner__party"]
     list_select_related = ["owner", "meeting__series"]
