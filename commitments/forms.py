@@ -3,7 +3,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from commitments.models import Marking, StatusUpdate
-from commitments.services import Evidence
+from commitments.services import Evidence, status_update_errors
 from commitments.status import Status
 
 EVIDENCE_ROWS = 3
@@ -45,6 +45,7 @@ class StatusUpdateForm(forms.Form):
 
     def __init__(self, *args, side, **kwargs):
         super().__init__(*args, **kwargs)
+        self.side = side
         corrects = self.fields["corrects"]
         corrects.queryset = side.updates.all()  # any entry of the side may be corrected (checked by id)
         # …but only the latest are offered: a side's history can hold thousands of entries.
@@ -70,6 +71,14 @@ class StatusUpdateForm(forms.Form):
                 self.add_error(f"evidence_title_{n}", "Give the link a title.")
             if title and not url and f"evidence_url_{n}" not in self.errors:
                 self.add_error(f"evidence_url_{n}", "Give the link's address.")
+        # The service's rules, in the same pass: every mistake is told at once, each on its field.
+        errors = status_update_errors(
+            side=self.side, status=data.get("status"), note=data.get("note"), as_of=data.get("as_of"),
+            marking=data.get("marking"), corrects=data.get("corrects"),
+            adopted_on=self.side.commitment.paragraph.partnership.adopted_on, today=timezone.localdate())
+        for field, message in errors.items():
+            if field not in self.errors:
+                self.add_error(field if field in self.fields else None, message)
         return data
 
     def evidence(self) -> list[Evidence]:

@@ -38,6 +38,42 @@ def validate_evidence_url(url: str) -> None:
         raise ValidationError("Evidence links must be http:// or https:// addresses.")
 
 
+def status_update_errors(*, side: CommitmentSide, status, note, as_of, marking, evidence=(), corrects=None,
+                         adopted_on: date, today: date) -> dict[str, str]:
+    """Every rule a status update must meet, by field, all at once. The form runs them on what it could read (a
+    value it could not read is None, and the rules on it wait), the API and the returns too; the status service runs
+    them again under its lock."""
+    errors = {}
+    if status is not None and (status not in Status.values or status == Status.NOT_ASSESSED):
+        errors["status"] = "Choose a status."
+    note = (note or "").strip()
+    if status in Status.values and not note:
+        if status in NEEDS_NOTE:
+            errors["note"] = f"Explain why the status is “{Status(status).label.lower()}”."
+        elif is_backwards(side.status, status):
+            errors["note"] = "Explain why the status moves back from “{}”.".format(Status(side.status).label.lower())
+    if as_of is not None and as_of > today:
+        errors["as_of"] = "The date cannot be in the future."
+    elif as_of is not None and as_of < adopted_on:
+        errors["as_of"] = "The date cannot be before the Partnership was adopted."
+    if marking is not None and marking not in Marking.values:
+        errors["marking"] = "Choose a handling marking."
+    for item in evidence:
+        try:
+            validate_evidence_url(item.url)
+        except ValidationError as exc:
+            errors["evidence"] = exc.messages[0]
+        if not item.title.strip():
+            errors["evidence"] = "Give each evidence link a title."
+    if corrects is not None and corrects.side_id != side.pk:
+        errors["corrects"] = "A correction must correct an update of the same side."
+    try:
+        refuse_classified(note=note, evidence=" ".join(f"{e.title} {e.url}" for e in evidence))
+    except ValidationError as classified:
+        errors.update({k: v[0] for k, v in classified.message_dict.items()})
+    return errors
+
+
 @transaction.atomic
 def commitment_edit(*, commitment: Commitment, by, changed: list[str]) -> Commitment:
     """Save what an administrator changed on a commitment (`changed`: the fields); its sides' schedules follow its
@@ -97,36 +133,12 @@ def commitment_update_status(
         # The running totals and the month-end pictures count updates in the order they were recorded.
         raise ValueError(f"An update of {side} is already recorded at {side.last_update_at}, after {now}.")
 
-    errors = {}
-    if status not in Status.values or status == Status.NOT_ASSESSED:
-        errors["status"] = "Choose a status."
-    note = (note or "").strip()
-    if status in Status.values and not note:
-        if status in NEEDS_NOTE:
-            errors["note"] = f"Explain why the status is “{Status(status).label.lower()}”."
-        elif is_backwards(side.status, status):
-            errors["note"] = "Explain why the status moves back from “{}”.".format(Status(side.status).label.lower())
-    if as_of > timezone.localdate(now):
-        errors["as_of"] = "The date cannot be in the future."
-    elif as_of < locked.paragraph.partnership.adopted_on:
-        errors["as_of"] = "The date cannot be before the Partnership was adopted."
-    if marking not in Marking.values:
-        errors["marking"] = "Choose a handling marking."
-    for item in evidence:
-        try:
-            validate_evidence_url(item.url)
-        except ValidationError as exc:
-            errors["evidence"] = exc.messages[0]
-        if not item.title.strip():
-            errors["evidence"] = "Give each evidence link a title."
-    if corrects is not None and corrects.side_id != side.pk:
-        errors["corrects"] = "A correction must correct an update of the same side."
-    try:
-        refuse_classified(note=note, evidence=" ".join(f"{e.title} {e.url}" for e in evidence))
-    except ValidationError as classified:
-        errors.update({k: v[0] for k, v in classified.message_dict.items()})
+    errors = status_update_errors(
+        side=side, status=status, note=note, as_of=as_of, marking=marking, evidence=evidence, corrects=corrects,
+        adopted_on=locked.paragraph.partnership.adopted_on, today=timezone.localdate(now))
     if errors:
         raise ValidationError(errors)
+    note = (note or "").strip()
 
     today = timezone.localdate(now)
     adopted_on = locked.paragraph.partnership.adopted_on

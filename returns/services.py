@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import log as audit
-from commitments.models import Commitment, StatusUpdate
-from commitments.services import Evidence, StaleVersion, commitment_update_status
+from commitments.models import Commitment, Ownership, StatusUpdate
+from commitments.services import Evidence, StaleVersion, commitment_update_status, status_update_errors
 from commitments.status import Status
 from returns.models import Return
 from returns.spreadsheet import ReturnRow
@@ -41,36 +41,21 @@ def _describe_conflict(commitment, version: int) -> str:
 
 
 def _run(rows: list[ReturnRow], *, organisation, partnership, by, now) -> list[ReturnRow]:
-    """Called inside a transaction: each row through the status service, which locks its commitment."""
+    """Called inside a transaction: each row through the status service, which locks its commitment. A row with
+    problems is told all of them at once, and not applied."""
     seen, applied = {}, Counter()
     for row in rows:
         row.error = row.conflict = ""
-        key = (row.commitment_id, row.side)
         commitment = (
             Commitment.objects.filter(pk=row.commitment_id, paragraph__partnership=partnership).select_related("paragraph").first()
             if row.commitment_id else None
         )
         side = commitment.sides.filter(party__code=row.side).prefetch_related("owners").first() if commitment else None
-        if row.commitment_id is None:
-            row.error = "The Commitment id is missing or not a number: keep the column as downloaded."
-        elif commitment is None:
-            row.error = f"There is no commitment {row.commitment_id} in this partnership."
-        elif key in seen:
-            row.error = f"Repeats row {seen[key]} (the same commitment and side)."
-        elif side is None:
-            row.error = f"{commitment.reference} does not bind the “{row.side}” side."
-        elif not any(o.organisation_id == organisation.pk for o in side.owners.all()):
-            row.error = f"Refused: {organisation.short_name} does not own the {row.side} side of {commitment.reference}."
-        elif row.version is None:
-            row.error = "The Version is missing or not a number: keep the column as downloaded."
-        elif row.status.startswith("invalid:"):
-            row.error = f"“{row.status[8:]}” is not a status: choose one from the list."
-        elif row.as_of is None:
-            row.error = "Give the date the status is true as of."
-        elif row.as_of.startswith("invalid:"):
-            row.error = f"“{row.as_of[8:]}” is not a date: write it as 2026-11-20."
-        seen.setdefault(key, row.row)
-        if row.error:
+        current = commitment is not None and row.version is not None and commitment.version == row.version + applied[commitment.pk]
+        problems = _problems(row, commitment, side if current else None, organisation, seen, partnership, now)
+        seen.setdefault((row.commitment_id, row.side), row.row)
+        if problems:
+            row.error = " ".join(problems)
             continue
         evidence = [Evidence(row.evidence_title, row.evidence_url)] if (row.evidence_title or row.evidence_url) else []
         try:
@@ -84,10 +69,49 @@ def _run(rows: list[ReturnRow], *, organisation, partnership, by, now) -> list[R
             commitment.refresh_from_db()
             row.conflict = _describe_conflict(commitment, row.version)
         except ValidationError as error:
-            row.error = " ".join(f"{FIELD_NAMES.get(f, f)}: {' '.join(m)}" for f, m in error.message_dict.items())
+            row.error = _told(error.message_dict)
         except PermissionDenied as error:
             row.error = str(error)
     return rows
+
+
+def _told(errors: dict) -> str:
+    return " ".join(f"{FIELD_NAMES.get(f, f)}: {' '.join(m) if isinstance(m, list) else m}" for f, m in errors.items())
+
+
+def _problems(row: ReturnRow, commitment, side, organisation, seen: dict, partnership, now) -> list[str]:
+    """Everything wrong with a row, as far as it can be read: which side it is, then its columns and the status
+    service's rules (commitments.services.status_update_errors), those on a `side` not changed meanwhile (a
+    changed one is a conflict, told by the service)."""
+    problems = []
+    if row.commitment_id is None:
+        problems.append("The Commitment id is missing or not a number: keep the column as downloaded.")
+    elif commitment is None:
+        problems.append(f"There is no commitment {row.commitment_id} in this partnership.")
+    elif (row.commitment_id, row.side) in seen:
+        problems.append(f"Repeats row {seen[(row.commitment_id, row.side)]} (the same commitment and side).")
+    elif not commitment.sides.filter(party__code=row.side).exists():
+        problems.append(f"{commitment.reference} does not bind the “{row.side}” side.")
+    elif not Ownership.objects.filter(side__commitment=commitment, side__party__code=row.side, organisation=organisation).exists():
+        problems.append(f"Refused: {organisation.short_name} does not own the {row.side} side of {commitment.reference}.")
+    if row.version is None:
+        problems.append("The Version is missing or not a number: keep the column as downloaded.")
+    status = None if row.status.startswith("invalid:") else row.status
+    if status is None:
+        problems.append(f"“{row.status[8:]}” is not a status: choose one from the list.")
+    as_of = None
+    if row.as_of is None:
+        problems.append("Give the date the status is true as of.")
+    elif row.as_of.startswith("invalid:"):
+        problems.append(f"“{row.as_of[8:]}” is not a date: write it as 2026-11-20.")
+    else:
+        as_of = date.fromisoformat(row.as_of)
+    if side is not None and not any(p.startswith("Refused") for p in problems):
+        errors = status_update_errors(side=side, status=status, note=row.note, as_of=as_of, marking=row.marking,
+                                      adopted_on=partnership.adopted_on, today=timezone.localdate(now))
+        if errors:
+            problems.append(_told(errors))
+    return problems
 
 
 def return_check(rows: list[ReturnRow], *, organisation, partnership, by, now=None) -> list[ReturnRow]:

@@ -255,3 +255,17 @@ def test_a_successful_form_update_appears_on_the_commitment_timeline(client, bot
     html = response.content.decode()
     assert "has been recorded" in html
     assert "Round one held." in html and 'href="https://example.org/readout"' in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_every_mistake_in_the_form_is_told_at_once_each_on_its_field(client, both_sides, eu_official):
+    client.force_login(eu_official)
+    response = client.post(reverse("commitments:update", args=[both_sides.pk, "EU"]), form_data(
+        both_sides, status="at_risk", note="", as_of=(TODAY + timedelta(days=3)).isoformat(),
+        evidence_title_1="Minutes", evidence_url_1="ftp://example.org/minutes"))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["note"] == ["Explain why the status is “at risk”."]
+    assert errors["as_of"] == ["The date cannot be in the future."]
+    assert errors["evidence_url_1"] == ["Enter an http:// or https:// address."]
+    assert StatusUpdate.objects.filter(commitment=both_sides).count() == 0

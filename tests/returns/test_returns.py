@@ -420,6 +420,17 @@ def test_every_bad_row_in_one_return_is_reported_at_once(client, partnership, eu
 # --- conflicts ------------------------------------------------------------------------------------------------
 
 
+def test_every_mistake_in_one_row_is_told_at_once(client, partnership, eu_official):
+    client.force_login(eu_official)
+    sheet = ReturnSheet(download(client))
+    row = sheet.fill(sheet.row_of(commitment("14.1")), {"New status": "At risk", "True as of": "next Tuesday", "Note": ""})
+    record, html = upload_and_preview(client, sheet.data())
+    [problem] = record.problems
+    assert problem["row"] == row
+    assert problem["error"] == ("“next Tuesday” is not a date: write it as 2026-11-20. "
+                                "Note: Explain why the status is “at risk”.")
+
+
 def test_a_row_changed_by_a_colleague_since_download_is_a_conflict_naming_them(client, partnership, eu_official):
     target, other = commitment("14.1"), commitment("11.1")
     colleague = make_user("eeas-colleague", organisation="eeas", is_official=True, first_name="Ana", last_name="Colleague")
