@@ -114,70 +114,25 @@ def commitment_update_status(
        running totals, then the commitment's overall status (the less advanced side) and its version.
     5. Apply the update to the stored month-ends it belongs to (only when recorded in a closed month).
     """
-    locked = (Commitment.objects.select_for_update(of=("self",)).select_related("paragraph__partnership", "subparagraph")
-              .get(pk=commitment.pk))
-    now = now or timezone.now()  # read once the lock is held: a side's updates are recorded in the order they commit
-    if locked.version != expected_version:
-        raise StaleVersion(locked.version)
-    side = (
-        CommitmentSide.objects.select_for_update(of=("self",))  # the side alone: not the party row every side shares
-        .prefetch_related("owners")
-        .filter(commitment=locked, party__code=party_code)
-        .first()
-    )
-    if side is None:
-        raise ValidationError({"side": f"This commitment does not bind the {party_code} side."})
-    if not user_may_update(by, side):
-        raise PermissionDenied("Only officials of an organisation that owns this side may update it.")
-    if side.last_update_at and now < side.last_update_at:
-        # The running totals and the month-end pictures count updates in the order they were recorded.
-        raise ValueError(f"An update of {side} is already recorded at {side.last_update_at}, after {now}.")
-
+    locked, side, now = _lock(commitment, party_code, expected_version, by, now)
+    adopted_on = locked.paragraph.partnership.adopted_on
     errors = status_update_errors(
         side=side, status=status, note=note, as_of=as_of, marking=marking, evidence=evidence, corrects=corrects,
-        adopted_on=locked.paragraph.partnership.adopted_on, today=timezone.localdate(now))
+        adopted_on=adopted_on, today=timezone.localdate(now))
     if errors:
         raise ValidationError(errors)
     note = (note or "").strip()
-
-    today = timezone.localdate(now)
-    adopted_on = locked.paragraph.partnership.adopted_on
-    on_time = side.due_state(today) not in {DueState.OVERDUE, DueState.STALE}
+    on_time = side.due_state(timezone.localdate(now)) not in {DueState.OVERDUE, DueState.STALE}
     update = StatusUpdate.objects.create(
-        commitment=locked,
-        side=side,
-        status=status,
-        previous_status=side.status,
-        note=note,
-        as_of=as_of,
-        marking=marking,
-        corrects=corrects,
-        created_by=by,
-        created_at=now,
-        version_after=locked.version + 1,
-        on_time=on_time,
-        side_count_after=side.update_count + 1,
-        side_on_time_after=side.on_time_count + on_time,
+        commitment=locked, side=side, status=status, previous_status=side.status, note=note, as_of=as_of,
+        marking=marking, corrects=corrects, created_by=by, created_at=now, version_after=locked.version + 1,
+        on_time=on_time, side_count_after=side.update_count + 1, side_on_time_after=side.on_time_count + on_time,
         illustrative=illustrative,
     )
     EvidenceLink.objects.bulk_create(
         EvidenceLink(update=update, title=item.title.strip(), url=item.url.strip()) for item in evidence
     )
-
-    # A back-dated update joins the history without overriding a later one.
-    if side.status_as_of is None or as_of >= side.status_as_of:
-        side.status, side.status_as_of = status, as_of
-    side.last_update_at = now
-    side.update_count = update.side_count_after
-    side.on_time_count = update.side_on_time_after
-    side.reschedule(locked, adopted_on)
-    side.save(update_fields=[
-        "status", "status_as_of", "last_update_at", "due_on", "overdue_on", "stale_on", "update_count", "on_time_count",
-    ])
-    statuses = [s.status for s in locked.sides.exclude(pk=side.pk)] + [side.status]
-    locked.status = least_advanced(statuses)
-    locked.version += 1
-    locked.save(update_fields=["status", "version"])
+    _move(locked, side, update, adopted_on)
     commitment.status, commitment.version = locked.status, locked.version
     month_ends.record_update(update, locked.paragraph.partnership_id)
     audit.write("status update", by=by, object_ref=f"{locked.reference} {party_code}", reason=note, details={
@@ -185,3 +140,41 @@ def commitment_update_status(
         "corrects": corrects.pk if corrects else None, "evidence": [item.url for item in evidence],
     })
     return update
+
+
+def _lock(commitment: Commitment, party_code: str, expected_version: int, by, now):
+    """The commitment and the side, locked (the side alone: not the party row every side shares), once the
+    version and the author's right are checked; and the moment of the update, read once the lock is held, so a
+    side's updates are recorded in the order they commit."""
+    locked = (Commitment.objects.select_for_update(of=("self",)).select_related("paragraph__partnership", "subparagraph")
+              .get(pk=commitment.pk))
+    now = now or timezone.now()
+    if locked.version != expected_version:
+        raise StaleVersion(locked.version)
+    side = (CommitmentSide.objects.select_for_update(of=("self",)).prefetch_related("owners")
+            .filter(commitment=locked, party__code=party_code).first())
+    if side is None:
+        raise ValidationError({"side": f"This commitment does not bind the {party_code} side."})
+    if not user_may_update(by, side):
+        raise PermissionDenied("Only officials of an organisation that owns this side may update it.")
+    if side.last_update_at and now < side.last_update_at:
+        # The running totals and the month-end pictures count updates in the order they were recorded.
+        raise ValueError(f"An update of {side} is already recorded at {side.last_update_at}, after {now}.")
+    return locked, side, now
+
+
+def _move(locked: Commitment, side: CommitmentSide, update: StatusUpdate, adopted_on: date) -> None:
+    """The side's status (unless the update is back-dated behind a later one), schedule and running totals; then
+    the commitment's overall status (the less advanced side) and its version."""
+    if side.status_as_of is None or update.as_of >= side.status_as_of:
+        side.status, side.status_as_of = update.status, update.as_of
+    side.last_update_at = update.created_at
+    side.update_count = update.side_count_after
+    side.on_time_count = update.side_on_time_after
+    side.reschedule(locked, adopted_on)
+    side.save(update_fields=[
+        "status", "status_as_of", "last_update_at", "due_on", "overdue_on", "stale_on", "update_count", "on_time_count",
+    ])
+    locked.status = least_advanced([s.status for s in locked.sides.exclude(pk=side.pk)] + [side.status])
+    locked.version += 1
+    locked.save(update_fields=["status", "version"])
