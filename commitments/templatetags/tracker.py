@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 
 from commitments.cadence import DueState
 from commitments.status import RAG, Status
-from agreement.importer import SUPERSCRIPTS
+from agreement.parsing import SUPERSCRIPTS
 
 register = template.Library()
 

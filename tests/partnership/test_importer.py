@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from agreement.importer import AgreementFormatError, parse_agreement
+from agreement.parsing import AgreementFormatError, parse_agreement
 from agreement.models import Area, Paragraph, Partnership
 from tests.partnership.test_text_fidelity import SEED
 

@@ -2,14 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from agreement.importer import (
-    PART_HEADINGS,
-    AgreementConflict,
-    AgreementFormatError,
-    decode_agreement,
-    parse_agreement,
-    save_agreement,
-)
+from agreement.importer import AgreementConflict, save_agreement
+from agreement.parsing import PART_HEADINGS, AgreementFormatError, decode_agreement, parse_agreement
 
 
 class Command(BaseCommand):

@@ -7,7 +7,8 @@ from django.db import transaction
 from commitments.month_ends import close_months
 from commitments.curation import CurationError, load_commitments, load_organisations, read_toml
 from dialogues.curation import load_dialogues
-from agreement.importer import AgreementConflict, AgreementFormatError, decode_agreement, parse_agreement, save_agreement
+from agreement.importer import AgreementConflict, save_agreement
+from agreement.parsing import AgreementFormatError, decode_agreement, parse_agreement
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
