@@ -97,20 +97,7 @@ def _validate(partnership: Partnership, entries: list[dict], source: str) -> lis
             raise CurationError(f"{where}: strength must be one of {', '.join(Strength.values)}")
         if entry["cadence"] not in Cadence.values:
             raise CurationError(f"{where}: cadence must be one of {', '.join(Cadence.values)}")
-        sides = {}
-        for code in sorted(party_codes):
-            if code not in entry:
-                continue
-            owners = entry[code]
-            slugs = [owners.get("lead")] + list(owners.get("supporting", []))
-            for slug in slugs:
-                if slug not in organisations:
-                    raise CurationError(f"{where}: unknown organisation {slug!r} on the {code} side")
-                if organisations[slug].party.code != code:
-                    raise CurationError(f"{where}: {slug!r} is not a {code} organisation")
-            sides[code] = (slugs[0], slugs[1:])
-        if not sides:
-            raise CurationError(f"{where}: no owner on any side ({', '.join(sorted(party_codes))})")
+        sides = _owners(entry, where, party_codes, organisations)
         positions[paragraph.number] = positions.get(paragraph.number, 0) + 1
         result.append(
             _Entry(
@@ -131,6 +118,22 @@ def _validate(partnership: Partnership, entries: list[dict], source: str) -> lis
             )
         )
     return result
+
+
+def _owners(entry: dict, where: str, party_codes: set[str], organisations: dict) -> dict[str, tuple[str, list[str]]]:
+    """Per side the entry names, its lead organisation and the supporting ones, each checked to be of that side."""
+    sides = {}
+    for code in sorted(party_codes & entry.keys()):
+        slugs = [entry[code].get("lead")] + list(entry[code].get("supporting", []))
+        for slug in slugs:
+            if slug not in organisations:
+                raise CurationError(f"{where}: unknown organisation {slug!r} on the {code} side")
+            if organisations[slug].party.code != code:
+                raise CurationError(f"{where}: {slug!r} is not a {code} organisation")
+        sides[code] = (slugs[0], slugs[1:])
+    if not sides:
+        raise CurationError(f"{where}: no owner on any side ({', '.join(sorted(party_codes))})")
+    return sides
 
 
 @transaction.atomic

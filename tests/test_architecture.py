@@ -70,3 +70,16 @@ def test_both_forms_of_import_are_read(tmp_path):
     module = tmp_path / "bad.py"
     module.write_text("from reports.dashboard import overview\nimport dialogues.models\n")
     assert _imported_apps(module) == {"reports", "dialogues"}
+
+
+def test_no_module_or_function_is_longer_than_can_be_read_at_once():
+    too_long = []
+    for app in LAYERS:
+        for path in _modules(app):
+            text = path.read_text()
+            if text.count("\n") > 400:
+                too_long.append(f"{path.relative_to(ROOT)}: {text.count(chr(10))} lines")
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 60:
+                    too_long.append(f"{path.relative_to(ROOT)}: {node.name}() {node.end_lineno - node.lineno + 1} lines")
+    assert too_long == []
