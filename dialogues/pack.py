@@ -1,7 +1,7 @@
 """The briefing pack of a meeting, above all the annual Security and Defence Dialogue.
 
-`build_pack` returns plain data (JSON-ready), so the same structure is shown live, stored when the meeting is held
-(`freeze_pack`), and rendered as HTML or PDF. Notes are stored whole; who may read a sensitive one is decided when
+`build_pack` returns plain data (JSON-ready; its structure is typed and versioned in dialogues.pack_format), so the
+same structure is shown live, stored when the meeting is held (`freeze_pack`), and rendered as HTML or PDF. Notes are stored whole; who may read a sensitive one is decided when
 the pack is shown, by the viewer's rights."""
 
 from collections import Counter, defaultdict
@@ -15,6 +15,7 @@ from commitments.history import LATE, end_of, facts
 from commitments.models import Commitment, StatusUpdate
 from commitments.status import Cadence, Status, least_advanced, review_disagrees
 from dialogues.models import Assessment, BriefingPack, Meeting
+from dialogues.pack_format import FORMAT, Pack
 from dialogues.selectors import previous_held, proposals_since
 
 TROUBLED = {Status.AT_RISK, Status.DELAYED}
@@ -70,7 +71,7 @@ def shown_areas(areas: list[dict], area: str | None) -> list[int]:
     return [number - 1]
 
 
-def build_pack(meeting: Meeting, *, today: date | None = None, area: str | None = None) -> dict:
+def build_pack(meeting: Meeting, *, today: date | None = None, area: str | None = None) -> Pack:
     """1. The picture on the pack's day (today, or the meeting's day once it has passed).
     2. The picture at the series' previous meeting, to say what moved since.
     3. Per area, each commitment with its sides and independent review; those of the areas shown (`shown_areas`:
@@ -104,6 +105,7 @@ def build_pack(meeting: Meeting, *, today: date | None = None, area: str | None 
     all_sides = [f for group in sides.values() for f in group]
     window = StatusUpdate.objects.filter(commitment__in=in_scope, created_at__gt=end_of(since), created_at__lte=end_of(day))
     return {
+        "format": FORMAT,
         "meeting": {"id": meeting.pk, "title": str(meeting), "series": meeting.series.name, "kind": meeting.series.kind,
                     "date": meeting.date.isoformat(), "place": meeting.place, "status": meeting.status},
         "partnership": partnership.short_title,

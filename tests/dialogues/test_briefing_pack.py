@@ -215,3 +215,18 @@ def test_the_pack_is_marked_sensitive_by_a_sensitive_update_of_its_period_even_o
     assert pack["marking"] == "OFFICIAL-SENSITIVE"
     held_before = build_pack(cycle["first"], today=date(2026, 10, 1))  # its period ended before the sensitive update
     assert held_before["marking"] == "OFFICIAL"
+
+
+def test_the_pack_says_its_format_and_holds_what_the_format_describes(cycle):
+    pack = build_pack(cycle["next"], today=date(2026, 10, 1))
+    assert pack["format"] == 1
+    assert set(pack) == {"format", "meeting", "partnership", "as_of", "since", "previous", "marking", "summary",
+                         "areas", "follow_up", "agenda", "proposed", "illustrative"}
+    assert set(pack["summary"]) == {"commitments", "sides", "overall", "per_side", "late", "troubled", "moved",
+                                    "updates_since", "newly_achieved", "reviews", "review_disagrees"}
+    entry = find(pack, "14.1")
+    assert set(entry) == {"id", "ref", "reference", "title", "strength", "cadence", "overall", "sides", "updates",
+                          "update_count", "review", "review_disagrees", "late", "troubled", "moved"}
+    assert set(entry["sides"][0]) == {"code", "status", "before", "due_state", "due_on"}
+    assert set(entry["updates"][0]) == {"id", "side", "status", "note", "marking", "as_of", "recorded", "by",
+                                        "illustrative"}
