@@ -5,12 +5,13 @@ from django.utils import timezone
 from commitments.models import Marking, StatusUpdate
 from commitments.services import Evidence, status_update_errors
 from commitments.status import Status
+from common.forms import ServiceErrors
 
 EVIDENCE_ROWS = 3
 CORRECTABLE = 20  # the latest entries offered for correction
 
 
-class StatusUpdateForm(forms.Form):
+class StatusUpdateForm(ServiceErrors, forms.Form):
     status = forms.ChoiceField(
         choices=[(value, label) for value, label in Status.choices if value != Status.NOT_ASSESSED],
         widget=forms.RadioSelect,
@@ -93,8 +94,3 @@ class StatusUpdateForm(forms.Form):
     def initial_for(commitment, side) -> dict:
         return {"version": commitment.version, "as_of": timezone.localdate(), "marking": Marking.OFFICIAL,
                 "status": side.status if side.status != Status.NOT_ASSESSED else None}
-
-    def add_service_errors(self, error) -> None:
-        """Map the service's ValidationError onto the form's fields; unknown keys become form-wide errors."""
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)

@@ -220,10 +220,13 @@ def _xlsx_cells(sheet, columns: list[Column]) -> list[tuple[Callable, Callable]]
 
 
 def pdf_bytes(template: str, context: dict, request=None) -> bytes:
-    from weasyprint import HTML
+    """The template as a PDF, with the status colours the pages use (static/css/status.css)."""
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
 
     html = render_to_string(template, context, request=request)
-    return HTML(string=html, base_url=request.build_absolute_uri("/") if request else None).write_pdf()
+    colours = CSS(filename=finders.find("css/status.css"))
+    return HTML(string=html, base_url=request.build_absolute_uri("/") if request else None).write_pdf(stylesheets=[colours])
 
 
 def pdf_response(filename: str, template: str, context: dict, request=None) -> HttpResponse:

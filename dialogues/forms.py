@@ -3,12 +3,13 @@ from django import forms
 from commitments.models import Marking
 from dialogues.models import FollowUpAction, Meeting
 from common.choices import ModelChoiceField, ModelMultipleChoiceField
+from common.forms import ServiceErrors
 from agreement.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(ServiceErrors, forms.Form):
     date = forms.DateField(widget=DATE)
     place = forms.CharField(max_length=200, required=False)
     status = forms.ChoiceField(choices=Meeting.Status.choices, initial=Meeting.Status.PLANNED)
@@ -33,10 +34,6 @@ class MeetingForm(forms.Form):
             self.fields["prepares"].queryset = Meeting.objects.filter(series=series.prepares_id).order_by("-date")
         else:
             del self.fields["prepares"]
-
-    def add_service_errors(self, error) -> None:
-        for field, messages in error.message_dict.items():
-            self.add_error(field if field in self.fields else None, messages)
 
 
 class AgendaForm(forms.Form):

@@ -7,18 +7,6 @@ from datetime import date
 from commitments.status import Status
 
 BAR_WIDTH = 600  # SVG user units
-# The chart colour of each status (the same as static/css/app.css's .fill-* classes, for the PDF renderer).
-FILLS = {
-    Status.NOT_ASSESSED: "#c5cbd3",
-    Status.NOT_STARTED: "#8a94a3",
-    Status.IN_PROGRESS: "#f2c14e",
-    Status.ON_TRACK: "#4caf7a",
-    Status.AT_RISK: "#e8833a",
-    Status.DELAYED: "#c8463d",
-    Status.ACHIEVED: "#1f6f43",
-    Status.ONGOING: "#2e8bc0",
-    Status.DISCONTINUED: "#6b2d5c",
-}
 
 
 @dataclass
@@ -30,9 +18,16 @@ class Segment:
     width: float
     href: str
 
-    @property
-    def fill(self) -> str:
-        return FILLS[self.status]
+
+def status_bars(overall: Counter, per_side: dict, order: list[Status], *, link=None,
+                overall_label: str = "All commitments") -> list[tuple[str, list[Segment]]]:
+    """The bar of every commitment's overall status, then one bar per side. `link(status, code)` gives a segment's
+    address (code None on the overall bar); without it, segments link nowhere."""
+    def href(code):
+        return (lambda status: link(status, code)) if link else (lambda status: "")
+
+    return [(overall_label, stacked_bar(overall, order, href(None)))] + [
+        (f"{code} side", stacked_bar(counts, order, href(code))) for code, counts in per_side.items()]
 
 
 def stacked_bar(counts: Counter, order: list[Status], href) -> list[Segment]:

@@ -7,7 +7,7 @@ from django.db.models import F, OuterRef, QuerySet, StringAgg, Subquery, TextFie
 from django.db.models.functions import Concat
 
 from commitments.access import may_read_note
-from reports.charts import stacked_bar
+from reports.charts import status_bars
 from reports.dashboard import STATUS_ORDER
 from commitments.models import Commitment, EvidenceLink
 from commitments.status import Status
@@ -142,6 +142,5 @@ def change_columns() -> list[Column]:
 
 
 def overview_bars(overview: dict) -> list:
-    bars = [("All commitments", stacked_bar(overview["overall"], STATUS_ORDER, lambda s: ""))]
-    bars += [(f"{code} side", stacked_bar(counts, STATUS_ORDER, lambda s: "")) for code, counts in overview["per_side"].items()]
+    bars = status_bars(overview["overall"], overview["per_side"], STATUS_ORDER)
     return bars

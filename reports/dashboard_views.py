@@ -10,7 +10,7 @@ from agreement.selectors import partnership_asked
 from commitments.cadence import DueState
 from dialogues.selectors import latest_review, upcoming
 from reports import dashboard
-from reports.charts import stacked_bar, stacked_columns
+from reports.charts import stacked_bar, stacked_columns, status_bars
 
 
 def my_work(request: HttpRequest) -> HttpResponse:
@@ -37,9 +37,8 @@ def _overview_figures(partnership, today) -> dict:
     data = dashboard.overview(partnership, today)
     base = reverse("commitments:list") + f"?partnership={partnership.slug}"
     order = dashboard.STATUS_ORDER
-    bars = [("All commitments (overall status)", stacked_bar(data["overall"], order, lambda s: f"{base}&status={s}"))]
-    for code, counts in data["per_side"].items():
-        bars.append((f"{code} side", stacked_bar(counts, order, lambda s, c=code: f"{base}&side={c}&side_status={s}")))
+    bars = status_bars(data["overall"], data["per_side"], order, overall_label="All commitments (overall status)",
+                       link=lambda s, code: f"{base}&side={code}&side_status={s}" if code else f"{base}&status={s}")
     strength_bars = [
         (label, stacked_bar(data["strength"][value], order, lambda s, v=value: f"{base}&strength={value}&status={s}"))
         for value, label in (("firm", "Firm"), ("exploratory", "Exploratory"))

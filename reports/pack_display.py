@@ -5,7 +5,7 @@ sensitive updates of the pack they may read (also what a stored PDF of a frozen 
 need attention get a full row; the quiet ones, most of a year's pack, one line each."""
 
 from commitments.access import may_read_note, sensitive_commitment_ids
-from reports.charts import stacked_bar
+from reports.charts import status_bars
 from reports.dashboard import STATUS_ORDER
 from commitments.status import Verdict
 from dialogues.models import Meeting
@@ -57,8 +57,7 @@ def pack_context(meeting: Meeting, data: dict, frozen, readable: frozenset[int],
     if area is not None and area != "all" and shown:
         shown[0]["current"] = True
     summary = data["summary"]
-    bars = [("All commitments", stacked_bar(summary["overall"], STATUS_ORDER, lambda s: ""))]
-    bars += [(f"{code} side", stacked_bar(counts, STATUS_ORDER, lambda s: "")) for code, counts in summary["per_side"].items()]
+    bars = status_bars(summary["overall"], summary["per_side"], STATUS_ORDER)
     return {
         "meeting": meeting, "pack": data, "frozen": frozen, "areas": shown, "bars": bars, "order": STATUS_ORDER,
         "area_index": areas if area is not None else None, "all_areas": area == "all",
