@@ -19,7 +19,11 @@ from commitments.status import Status
 
 SHEET = "Return"
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 2000
+MAX_ROWS = 2000  # every row after the header counts, blank or not
+# What the workbook may unpack to: a return of 2,000 rows is a few megabytes; a zip bomb is refused before parsing.
+MAX_MEMBERS = 200
+MAX_UNPACKED = 50 * 1024 * 1024  # all members together
+MAX_RATIO = 200  # unpacked size over packed size, per member (a filled-in return packs 5 to 20 times)
 COLUMNS = [
     ("Commitment id", 12), ("Ref", 9), ("Commitment", 50), ("Side", 6), ("Current status", 16), ("Version", 9),
     ("New status", 16), ("Note", 50), ("True as of", 12), ("Marking", 20), ("Evidence title", 24),
@@ -148,14 +152,15 @@ def _read(data: bytes) -> list[ReturnRow]:
         raise ReturnFileError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; a return is much smaller.")
     if not data.startswith(b"PK") or not zipfile.is_zipfile(io.BytesIO(data)):
         raise ReturnFileError("This is not an Excel workbook (.xlsx). Download the return, fill it in and upload it.")
+    _check_unpacked(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise ReturnFileError(f"The workbook cannot be read ({exc.__class__.__name__}); save it again as .xlsx.") from None
     if SHEET not in book.sheetnames:
         raise ReturnFileError(f"The workbook has no sheet named “{SHEET}”: upload the return as downloaded.")
-    rows = book[SHEET].iter_rows(values_only=True)
     names = [name for name, _ in COLUMNS]
+    rows = book[SHEET].iter_rows(max_col=len(names), values_only=True)
     position = None
     for number, values in enumerate(rows, start=1):
         if values and _text(values[0]) == "Commitment id":
@@ -170,12 +175,12 @@ def _read(data: bytes) -> list[ReturnRow]:
         raise ReturnFileError("No header row starting “Commitment id” was found: upload the return as downloaded.")
     result = []
     for number, values in enumerate(rows, start=position + 1):
+        if number - position > MAX_ROWS:
+            raise ReturnFileError(f"The return has more than {MAX_ROWS} rows; it cannot be a return of this tracker.")
         values = list(values or ()) + [None] * len(names)
         cells = dict(zip(names, values))
         if all(_text(v) == "" for v in values[: len(names)]):
             continue
-        if number - position > MAX_ROWS:
-            raise ReturnFileError(f"The return has more than {MAX_ROWS} rows; it cannot be a return of this tracker.")
         if _text(cells["New status"]) == "":
             continue  # unchanged
         status_text = _text(cells["New status"])
@@ -194,6 +199,25 @@ def _read(data: bytes) -> list[ReturnRow]:
         )
         result.append(row)
     return result
+
+
+def _check_unpacked(data: bytes) -> None:
+    """What the zip says it holds, checked before anything is unpacked; sizes are enforced again while reading
+    (zipfile stops at a member's stated size)."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ReturnFileError(f"The workbook cannot be read ({exc.__class__.__name__}); save it again as .xlsx.") from None
+    if len(members) > MAX_MEMBERS:
+        raise ReturnFileError(f"The workbook holds {len(members)} parts (at most {MAX_MEMBERS}): it is not a return.")
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED:
+        raise ReturnFileError(f"The workbook unpacks to {unpacked // (1024 * 1024)} MB (at most "
+                              f"{MAX_UNPACKED // (1024 * 1024)} MB): it is not a return.")
+    for member in members:
+        if member.file_size > MAX_RATIO * max(member.compress_size, 1024):
+            raise ReturnFileError(f"Part {member.filename} of the workbook unpacks {member.file_size // max(member.compress_size, 1)} "
+                                  f"times its size (at most {MAX_RATIO}): it is not a return.")
 
 
 def _int(value) -> int | None:
