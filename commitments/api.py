@@ -10,7 +10,9 @@ from commitments.access import may_read_note, sensitive_commitment_ids
 from commitments.filters import CommitmentFilter, UpdateFilter
 from commitments.models import Commitment, CommitmentSide, Marking, Ownership, StatusUpdate
 from commitments.selectors import commitment_history, commitment_order
-from commitments.services import Evidence, StaleVersion, commitment_update_status
+from commitments.services import (
+    EVIDENCE_TITLE_MAX, EVIDENCE_URL_MAX, NOTE_MAX, Evidence, StaleVersion, commitment_update_status,
+)
 from commitments.status import Cadence, Status, Strength
 from common.api_errors import PreconditionFailed, PreconditionRequired, error_response
 from common.api_pagination import CommitmentHistoryPagination, HistoryPagination
@@ -89,8 +91,8 @@ def commitment_rows(ids: list[int]) -> list[dict]:
 
 
 class EvidenceSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    url = serializers.URLField(max_length=500)
+    title = serializers.CharField(max_length=EVIDENCE_TITLE_MAX)
+    url = serializers.URLField(max_length=EVIDENCE_URL_MAX)
 
 
 class StatusUpdateSerializer(serializers.ModelSerializer):
@@ -128,7 +130,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
 class StatusUpdateInSerializer(serializers.Serializer):
     side = serializers.CharField(max_length=8, help_text="The party code of the side reporting, e.g. EU or UK.")
     status = serializers.ChoiceField(choices=[c for c in Status.choices if c[0] != Status.NOT_ASSESSED])
-    note = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    note = serializers.CharField(max_length=NOTE_MAX, allow_blank=True, default="")
     as_of = serializers.DateField()
     marking = serializers.ChoiceField(choices=Marking.choices, default=Marking.OFFICIAL)
     evidence = EvidenceSerializer(many=True, default=list, max_length=10)

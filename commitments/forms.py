@@ -3,7 +3,7 @@ from django.core.validators import URLValidator
 from django.utils import timezone
 
 from commitments.models import Marking, StatusUpdate
-from commitments.services import Evidence, status_update_errors
+from commitments.services import EVIDENCE_TITLE_MAX, EVIDENCE_URL_MAX, NOTE_MAX, Evidence, status_update_errors
 from commitments.status import Status
 from common.forms import ServiceErrors
 
@@ -20,7 +20,7 @@ class StatusUpdateForm(ServiceErrors, forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
-        max_length=5000,
+        max_length=NOTE_MAX,
         label="Progress note",
         help_text="Required when the status is at risk, delayed or discontinued, or moves backwards.",
     )
@@ -54,9 +54,9 @@ class StatusUpdateForm(ServiceErrors, forms.Form):
         corrects.widget.choices = [("", corrects.empty_label)] + [
             (u.pk, f"{u.as_of:%d %b %Y}: {u.get_status_display()}") for u in latest]
         for n in range(1, EVIDENCE_ROWS + 1):
-            self.fields[f"evidence_title_{n}"] = forms.CharField(required=False, max_length=200, label=f"Evidence {n}: title")
+            self.fields[f"evidence_title_{n}"] = forms.CharField(required=False, max_length=EVIDENCE_TITLE_MAX, label=f"Evidence {n}: title")
             self.fields[f"evidence_url_{n}"] = forms.CharField(
-                required=False, max_length=500, label=f"Evidence {n}: address",
+                required=False, max_length=EVIDENCE_URL_MAX, label=f"Evidence {n}: address",
                 validators=[URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")],
                 widget=forms.URLInput(attrs={"placeholder": "https://…"}),
             )

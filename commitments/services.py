@@ -26,6 +26,12 @@ class StaleVersion(Exception):
         self.current = current
 
 
+# The longest note and evidence link the history keeps, whichever way they come (form, API, returns).
+NOTE_MAX = 5000
+EVIDENCE_TITLE_MAX = 200
+EVIDENCE_URL_MAX = 500
+
+
 @dataclass(frozen=True)
 class Evidence:
     title: str
@@ -47,6 +53,8 @@ def status_update_errors(*, side: CommitmentSide, status, note, as_of, marking, 
     if status is not None and (status not in Status.values or status == Status.NOT_ASSESSED):
         errors["status"] = "Choose a status."
     note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        errors["note"] = f"Keep the note to {NOTE_MAX} characters (it has {len(note)})."
     if status in Status.values and not note:
         if status in NEEDS_NOTE:
             errors["note"] = f"Explain why the status is “{Status(status).label.lower()}”."
@@ -63,8 +71,12 @@ def status_update_errors(*, side: CommitmentSide, status, note, as_of, marking, 
             validate_evidence_url(item.url)
         except ValidationError as exc:
             errors["evidence"] = exc.messages[0]
+        if len(item.url.strip()) > EVIDENCE_URL_MAX:
+            errors["evidence"] = f"Keep each evidence address to {EVIDENCE_URL_MAX} characters."
         if not item.title.strip():
             errors["evidence"] = "Give each evidence link a title."
+        elif len(item.title.strip()) > EVIDENCE_TITLE_MAX:
+            errors["evidence"] = f"Keep each evidence title to {EVIDENCE_TITLE_MAX} characters."
     if corrects is not None and corrects.side_id != side.pk:
         errors["corrects"] = "A correction must correct an update of the same side."
     try:

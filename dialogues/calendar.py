@@ -15,7 +15,7 @@ def _event(uid: str, day: date, summary: str, description: str, url: str) -> Eve
     event = Event()
     event.add("uid", f"{uid}@partnership-tracker")
     event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))
+    event.add("dtend", day + timedelta(days=1) if day < date.max else day)  # a date kept from before the window
     event.add("dtstamp", day)
     event.add("summary", summary)
     event.add("description", description)

@@ -1,7 +1,7 @@
 """Writes for dialogues: every change to meetings, agendas, guidance and actions goes through these functions."""
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +15,10 @@ from commitments.status import Verdict
 from dialogues.models import AgendaItem, Assessment, DialogueSeries, FollowUpAction, Guidance, Meeting, Notification
 from dialogues.pack import freeze_pack
 from common.markings import refuse_classified
+
+
+EARLIEST = date(2000, 1, 1)
+HORIZON = timedelta(days=20 * 366)  # how far ahead a meeting or an action's due date may be: twenty years
 
 
 def series_reschedule(series: DialogueSeries) -> None:
@@ -34,8 +38,8 @@ def _validate(*, series, meeting_date: date, status: str, prepares, today: date)
     errors = {}
     if status == Meeting.Status.HELD and meeting_date > today:
         errors["status"] = "A meeting cannot be held in the future; keep it planned until it has taken place."
-    if meeting_date < date(2000, 1, 1):
-        errors["date"] = "Enter a real date."
+    if not EARLIEST <= meeting_date <= today + HORIZON:
+        errors["date"] = f"Give a date between {EARLIEST:%d %B %Y} and {today + HORIZON:%d %B %Y}."
     if prepares is not None:
         if series.prepares_id is None or prepares.series_id != series.prepares_id:
             errors["prepares"] = "Only working-level consultations prepare a meeting, and only one of the series they prepare."
@@ -141,6 +145,8 @@ def action_add(*, meeting: Meeting, title: str, owner, due_on: date, guidance: G
         errors["guidance"] = "Choose guidance given at this meeting."
     if due_on < meeting.date:
         errors["due_on"] = "The due date cannot be before the meeting."
+    elif due_on > meeting.date + HORIZON:
+        errors["due_on"] = f"Give a due date before {meeting.date + HORIZON:%d %B %Y}."
     if errors:
         raise ValidationError(errors)
     refuse_classified(title=title)

@@ -57,11 +57,10 @@ def _run(rows: list[ReturnRow], *, organisation, partnership, by, now) -> list[R
         if problems:
             row.error = " ".join(problems)
             continue
-        evidence = [Evidence(row.evidence_title, row.evidence_url)] if (row.evidence_title or row.evidence_url) else []
         try:
             commitment_update_status(
                 commitment=commitment, party_code=row.side, status=row.status, note=row.note,
-                as_of=date.fromisoformat(row.as_of), marking=row.marking, evidence=evidence, by=by,
+                as_of=date.fromisoformat(row.as_of), marking=row.marking, evidence=_evidence(row), by=by,
                 expected_version=row.version + applied[commitment.pk], now=now,
             )
             applied[commitment.pk] += 1
@@ -73,6 +72,10 @@ def _run(rows: list[ReturnRow], *, organisation, partnership, by, now) -> list[R
         except PermissionDenied as error:
             row.error = str(error)
     return rows
+
+
+def _evidence(row: ReturnRow) -> list[Evidence]:
+    return [Evidence(row.evidence_title, row.evidence_url)] if (row.evidence_title or row.evidence_url) else []
 
 
 def _told(errors: dict) -> str:
@@ -108,7 +111,8 @@ def _problems(row: ReturnRow, commitment, side, organisation, seen: dict, partne
         as_of = date.fromisoformat(row.as_of)
     if side is not None and not any(p.startswith("Refused") for p in problems):
         errors = status_update_errors(side=side, status=status, note=row.note, as_of=as_of, marking=row.marking,
-                                      adopted_on=partnership.adopted_on, today=timezone.localdate(now))
+                                      evidence=_evidence(row), adopted_on=partnership.adopted_on,
+                                      today=timezone.localdate(now))
         if errors:
             problems.append(_told(errors))
     return problems
