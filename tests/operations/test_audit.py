@@ -86,7 +86,7 @@ def test_a_nul_byte_over_the_api_is_a_400_that_says_where(client, partnership, e
 
 
 def test_a_management_command_write_is_audited_as_coming_from_the_command(partnership, tmp_path):
-    text = Path("../shared/seeds/004_82a13d6761885240.txt").resolve()
+    text = Path(__file__).resolve().parents[2] / "fixtures" / "eu-uk-security-and-defence-partnership-2025.txt"
     start = timezone.now()
     call_command("import_partnership", str(text), "--slug", "a-second-copy", stdout=StringIO())
     entry = entries_since(start).get(action="agreement created")
