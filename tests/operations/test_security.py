@@ -139,16 +139,43 @@ def test_markings_are_refused_in_meetings_and_over_the_api_too(partnership, revi
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_refuses_to_change_or_delete_audit_entries(partnership, analyst):
+def test_the_database_refuses_to_change_delete_or_truncate_audit_entries(partnership, analyst):
+    from django.db import connection
     from django.utils import timezone
 
     entry = AuditEntry.objects.create(at=timezone.now(), user=analyst, username=analyst.username, action="test")
+
+    def truncate():
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE audit_auditentry")
+
     for attempt in (lambda: AuditEntry.objects.filter(pk=entry.pk).update(action="edited"),
-                    lambda: AuditEntry.objects.filter(pk=entry.pk).delete()):
+                    lambda: AuditEntry.objects.filter(pk=entry.pk).delete(), truncate):
         with pytest.raises(ProgrammingError, match="append-only"):
             with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL tracker.audit_archiving = 'off'")  # as the application's sessions are
                 attempt()
     assert AuditEntry.objects.get(pk=entry.pk).action == "test"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_operator_archiving_in_one_transaction_may_delete_old_entries(partnership, analyst):
+    from django.db import connection
+    from django.utils import timezone
+
+    old = AuditEntry.objects.create(at=timezone.now() - timezone.timedelta(days=4000), username="x", action="old")
+    with connection.cursor() as cursor:
+        cursor.execute("SET tracker.audit_archiving = 'off'")  # the session as the application's are
+        try:
+            with pytest.raises(ProgrammingError, match="append-only"), transaction.atomic():
+                cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [old.pk])
+            with transaction.atomic():
+                cursor.execute("SET LOCAL tracker.audit_archiving = 'on'")
+                cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [old.pk])
+        finally:
+            cursor.execute("RESET tracker.audit_archiving")
+    assert not AuditEntry.objects.filter(pk=old.pk).exists()
 
 
 def test_administrators_read_and_export_the_audit_log_and_nobody_else_does(client, partnership, administrator, reviewer, eu_official):
