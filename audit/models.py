@@ -24,6 +24,9 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name_plural = "audit entries"
+        # Sign-in throttling counts an address's recent refused sign-ins (accounts.throttling).
+        indexes = [models.Index(fields=["ip_address", "-at"], condition=models.Q(action="sign-in failed"),
+                                name="audit_sign_in_failures")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"

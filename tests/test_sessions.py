@@ -55,3 +55,17 @@ def test_a_user_can_change_their_password(client, analyst):
     assert response.status_code == 302
     analyst.refresh_from_db()
     assert analyst.check_password("a-much-longer-passphrase-2026")
+
+
+def test_an_address_failing_for_many_names_is_paused_whatever_the_names(client, partnership, eu_official):
+    from django.urls import reverse
+
+    for n in range(20):  # one wrong password each: axes's pause per name never trips
+        client.post(reverse("login"), {"username": f"guess-{n}", "password": "wrong"}, REMOTE_ADDR="10.9.9.9")
+    paused = client.post(reverse("login"), {"username": eu_official.username, "password": "correct-horse-battery"},
+                         REMOTE_ADDR="10.9.9.9")
+    assert paused.status_code == 200 and "_auth_user_id" not in client.session
+    assert "Please enter a correct username and password" in paused.content.decode()  # as for a wrong password
+    elsewhere = client.post(reverse("login"), {"username": eu_official.username, "password": "correct-horse-battery"},
+                            REMOTE_ADDR="10.9.9.10")
+    assert elsewhere.status_code == 302 and client.session["_auth_user_id"] == str(eu_official.pk)
