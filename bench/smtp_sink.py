@@ -10,6 +10,7 @@ for smtplib (no extensions, no pipelining), so the benchmark and the tests see t
 import re
 import socketserver
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,7 +40,9 @@ class _Session(socketserver.StreamRequestHandler):
                 recipients.append(address)
             elif verb == b"DATA":
                 self._reply(b"354 End data with <CR><LF>.<CR><LF>")
-                sink._received(Received(connection, tuple(recipients), self._data()))
+                data = self._data()
+                time.sleep(sink.delay)
+                sink._received(Received(connection, tuple(recipients), data))
             elif verb == b"QUIT":
                 self._reply(b"221 Bye")
                 return
@@ -67,8 +70,9 @@ class SmtpSink:
 
     `refuse(address)` decides which recipients get a 550, as a mail server does for an unknown mailbox."""
 
-    def __init__(self, refuse: Callable[[str], bool] = lambda address: False):
+    def __init__(self, refuse: Callable[[str], bool] = lambda address: False, delay: float = 0.0):
         self.refuse = refuse
+        self.delay = delay  # seconds each message takes to accept, as a busy mail server's do
         self.connections = 0
         self.messages: list[Received] = []
         self.refusals: list[str] = []

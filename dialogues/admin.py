@@ -68,9 +68,10 @@ class ReminderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Send again at the next sweep (failed or stuck reminders)")
+    # Only failed ones: a reminder `sending` is in flight, or its sweep died and the next one takes it over.
+    @admin.action(description="Send again at the next sweep (failed reminders)")
     def send_again(self, request, queryset):
-        count = queryset.exclude(state=Reminder.State.SENT).update(
+        count = queryset.filter(state=Reminder.State.FAILED).update(
             state=Reminder.State.PENDING, next_attempt_at=timezone.now(), attempts=0
         )
         self.message_user(request, f"{count} reminder(s) will be sent at the next sweep.", messages.SUCCESS)

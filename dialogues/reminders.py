@@ -5,13 +5,14 @@ or beat is down; each reminder is a ledger row with a unique key, claimed before
 """
 
 import logging
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.backends.django import Template
 from django.template.loader import get_template
 from django.utils import timezone
@@ -59,21 +60,28 @@ def _record(due: list[tuple[str, Due]], now: datetime) -> int:
     return len(notes)
 
 
-def _claim(now: datetime) -> list[Reminder]:
-    """Move the next batch of due pending rows to `sending` in one statement, and return exactly those rows.
+def _claimable(now: datetime) -> Q:
+    """Pending rows that are due, and rows whose claim has lapsed: the sweep that claimed them died mid-send."""
+    return (Q(state=Reminder.State.PENDING, next_attempt_at__lte=now)
+            | Q(state=Reminder.State.SENDING, claimed_at__lt=now - timedelta(minutes=settings.REMINDER_LEASE_MINUTES)))
 
-    Claim before sending, so a duplicate tick, a retried task or a second worker cannot send them again. The rows
-    are locked while they are claimed (SKIP LOCKED: a concurrent sweep takes the next batch instead of waiting for
-    this one); the update is still conditional on the state and must change every row selected, which under the
-    lock it always does (SQLite has no row locks but lets only one writer at a time)."""
+
+def _claim(now: datetime) -> list[Reminder]:
+    """Move the next batch of claimable rows to `sending` in one statement, and return exactly those rows.
+
+    Claim before sending, so a duplicate tick, a retried task or a second worker cannot send them again. A claim is a
+    lease: a sweep killed after claiming leaves its rows `sending`, and once the lease lapses the next sweep takes
+    them over and sends them again, under the same Message-ID. The rows are locked while they are claimed (SKIP
+    LOCKED: a concurrent sweep takes the next batch instead of waiting for this one); the update is still
+    conditional and must change every row selected, which under the lock it always does (SQLite has no row locks but
+    lets only one writer at a time)."""
     with transaction.atomic():
         batch = list(
-            Reminder.objects.filter(state=Reminder.State.PENDING, next_attempt_at__lte=now)
-            .select_related("recipient")
+            Reminder.objects.filter(_claimable(now)).select_related("recipient")
             .select_for_update(skip_locked=True, of=("self",))
             .order_by("due_at", "pk")[:BATCH_SIZE]
         )
-        claimed = Reminder.objects.filter(pk__in=[r.pk for r in batch], state=Reminder.State.PENDING).update(
+        claimed = Reminder.objects.filter(_claimable(now), pk__in=[r.pk for r in batch]).update(
             state=Reminder.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
         if claimed != len(batch):
@@ -87,22 +95,29 @@ def _message(reminder: Reminder, templates: Templates) -> ReminderMail:
     url = settings.SITE_URL.rstrip("/") + reminder.link
     context = {"reminder": reminder, "url": url, "user": reminder.recipient, "site_name": settings.SITE_NAME}
     text, html = (template.render(context) for template in templates)
+    # One Message-ID per reminder, whichever attempt sends it: a mail client shows a resent reminder once.
+    headers = {"Message-ID": f"<reminder-{reminder.pk}@{urlsplit(settings.SITE_URL).hostname or 'tracker'}>"}
+    if reminder.attempts > 1:
+        headers["X-Tracker-Attempt"] = f"{reminder.attempts} (a retry: an earlier attempt failed or was cut short)"
     message = ReminderMail(
-        subject=f"[{settings.SITE_NAME}] {reminder.subject_line}", body=text, to=[reminder.recipient.email]
+        subject=f"[{settings.SITE_NAME}] {reminder.subject_line}", body=text, to=[reminder.recipient.email],
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     return message
 
 
-def _send_one(connection, reminder: Reminder, templates: Templates) -> Exception | None:
+def _send_one(connection, reminder: Reminder, templates: Templates, now: datetime) -> Exception | None:
     try:
         connection.send_messages([_message(reminder, templates)])
     except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried, the batch goes on
         return exc
+    # Marked at once: a sweep killed from here on sends again at most the one message it had in flight.
+    Reminder.objects.filter(pk=reminder.pk).update(state=Reminder.State.SENT, sent_at=now, last_error="")
     return None
 
 
-def _send_batch(batch: list[Reminder], templates: Templates) -> dict[int, Exception | None]:
+def _send_batch(batch: list[Reminder], templates: Templates, now: datetime) -> dict[int, Exception | None]:
     """Send the batch's e-mails over one connection; the outcome by reminder id (None: sent) of those with an address.
 
     Each message fails on its own, so one refused address does not fail the others."""
@@ -113,7 +128,7 @@ def _send_batch(batch: list[Reminder], templates: Templates) -> dict[int, Except
     try:
         with mailers.default as connection:
             for reminder in mailed:
-                outcome[reminder.pk] = _send_one(connection, reminder, templates)
+                outcome[reminder.pk] = _send_one(connection, reminder, templates, now)
     except Exception as exc:  # noqa: BLE001 - it did not open (nothing went) or did not close (what went, went)
         outcome = {r.pk: outcome.get(r.pk, exc) for r in mailed}
     return outcome
@@ -129,11 +144,11 @@ def _failed(reminder: Reminder, exc: Exception, now: datetime) -> Reminder:
 
 
 def _write_back(batch: list[Reminder], outcome: dict[int, Exception | None], now: datetime, report: Report) -> None:
-    """A batch's outcomes in at most three statements: sent, delivered in the app only, failed (which differ by row)."""
+    """The rest of a batch's outcomes (each e-mail sent is marked as it goes): delivered in the app only, and
+    failed (which differ by row)."""
     sent = [pk for pk, error in outcome.items() if error is None]
     in_app = [r.pk for r in batch if r.pk not in outcome]  # nothing to retry: the notification is the delivery
     failed = [_failed(r, outcome[r.pk], now) for r in batch if outcome.get(r.pk) is not None]
-    Reminder.objects.filter(pk__in=sent).update(state=Reminder.State.SENT, sent_at=now, last_error="")
     Reminder.objects.filter(pk__in=in_app).update(state=Reminder.State.SENT, sent_at=now, last_error=IN_APP_ONLY)
     Reminder.objects.bulk_update(failed, ["state", "last_error", "next_attempt_at"])
     report.sent += len(sent) + len(in_app)
@@ -145,7 +160,7 @@ def _deliver(now: datetime, report: Report) -> None:
     """Claim, send and write back a batch at a time, until nothing due is pending (what failed waits its backoff)."""
     templates = (get_template("email/reminder.txt"), get_template("email/reminder.html"))
     while batch := _claim(now):
-        _write_back(batch, _send_batch(batch, templates), now, report)
+        _write_back(batch, _send_batch(batch, templates, now), now, report)
 
 
 def send_due_reminders(*, now: datetime | None = None, dry_run: bool = False) -> Report:

@@ -298,6 +298,8 @@ REMINDER_UNSCHEDULED_WEEKS = env_int("REMINDER_UNSCHEDULED_WEEKS", 6)
 REMINDER_CALL_FOR_UPDATES_DAYS = env_int("REMINDER_CALL_FOR_UPDATES_DAYS", 42)
 REMINDER_ESCALATION_DAYS = env_int("REMINDER_ESCALATION_DAYS", 14)
 REMINDER_ACTION_DAYS = env_int("REMINDER_ACTION_DAYS", 7)
+# A sweep's claim on the reminders it sends lapses after this long; a later sweep sends them again (same Message-ID).
+REMINDER_LEASE_MINUTES = env_int("REMINDER_LEASE_MINUTES", 10)
 
 MAILERS = {"default": mailer(env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tracker@localhost")
