@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "accounts.middleware.SecondFactorMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
+    "partnership.middleware.DatabaseUnavailableMiddleware",  # next to the views: it sees their exceptions first
 ]
 
 ROOT_URLCONF = "partnership.urls"
