@@ -140,6 +140,7 @@ def _failed(reminder: Reminder, exc: Exception, now: datetime) -> Reminder:
     reminder.state = Reminder.State.FAILED if final else Reminder.State.PENDING
     reminder.last_error = f"{exc.__class__.__name__}: {exc}"[:2000]
     reminder.next_attempt_at = now + timedelta(minutes=2 ** reminder.attempts)
+    reminder.first_failed_at = reminder.first_failed_at or now
     return reminder
 
 
@@ -150,7 +151,7 @@ def _write_back(batch: list[Reminder], outcome: dict[int, Exception | None], now
     in_app = [r.pk for r in batch if r.pk not in outcome]  # nothing to retry: the notification is the delivery
     failed = [_failed(r, outcome[r.pk], now) for r in batch if outcome.get(r.pk) is not None]
     Reminder.objects.filter(pk__in=in_app).update(state=Reminder.State.SENT, sent_at=now, last_error=IN_APP_ONLY)
-    Reminder.objects.bulk_update(failed, ["state", "last_error", "next_attempt_at"])
+    Reminder.objects.bulk_update(failed, ["state", "last_error", "next_attempt_at", "first_failed_at"])
     report.sent += len(sent) + len(in_app)
     report.failed += sum(r.state == Reminder.State.FAILED for r in failed)
     report.retrying += sum(r.state == Reminder.State.PENDING for r in failed)
