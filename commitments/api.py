@@ -186,8 +186,9 @@ class CommitmentViewSet(viewsets.ReadOnlyModelViewSet):
         summary="Record a status update for one side (same rules as the form)",
         request=StatusUpdateInSerializer,
         responses={201: StatusUpdateSerializer},
-        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER,
-                                     description="The commitment's current ETag (from GET /api/commitments/{id}/).")],
+        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
+                                     description="The commitment's current ETag (from GET /api/commitments/{id}/); "
+                                                 "without it the answer is 428, with an old one 412.")],
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=CommitmentHistoryPagination)
     def updates(self, request, pk=None):

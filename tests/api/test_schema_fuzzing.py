@@ -72,3 +72,18 @@ def test_the_schema_documents_the_error_responses(api_schema):
     assert {"200", "400", "401", "403", "429"} <= set(listing)
     error = raw["components"]["schemas"]["Error"]
     assert set(error["properties"]) == {"status", "code", "detail", "errors"}
+
+
+def test_the_schema_marks_if_match_required_on_a_write(api_schema):
+    write = api_schema.raw_schema["paths"]["/api/commitments/{id}/updates/"]["post"]
+    [if_match] = [p for p in write["parameters"] if p["name"] == "If-Match"]
+    assert (if_match["in"], if_match["required"]) == ("header", True)
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "1001", "2.5", "１０"])
+def test_a_page_size_that_is_not_a_whole_number_in_range_is_a_400_on_its_field(client, analyst, value):
+    client.force_login(analyst)
+    for url in ("/api/commitments/", "/api/updates/"):
+        response = client.get(url, {"page_size": value}, headers={"Accept": "application/json"})
+        assert response.status_code == 400, (url, value)
+        assert response.json()["errors"] == {"page_size": ["A whole number from 1 to 1000."]}
