@@ -1,6 +1,8 @@
 """Schemathesis against the schema the code generates, in-process: no server errors, no undocumented status
 codes, and no response that contradicts the schema. Bounded examples; the test database is rolled back after."""
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -19,6 +21,8 @@ from partnership.wsgi import application
 from tests.conftest import make_user
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+# A dozen examples per operation and mode on every run; SCHEMA_EXAMPLES=300 for the deep run (README, Tests).
+EXAMPLES = int(os.environ.get("SCHEMA_EXAMPLES", "12"))
 
 
 @pytest.fixture
@@ -51,7 +55,7 @@ def test_the_api_keeps_to_its_published_schema(api_schema, official_token):
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
             @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
+            @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
                       database=None)
             def exercise(case):
                 response = case.call(headers=official_token)
