@@ -25,10 +25,12 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 EXAMPLES = int(os.environ.get("SCHEMA_EXAMPLES", "12"))
 
 
-@pytest.fixture
-def official_token(partnership):
-    """An official at the EEAS, so that both reads and the status-update write are exercised."""
-    _, key = ApiToken.issue(user=make_user("fuzz-official", organisation="eeas", is_official=True), name="fuzzing")
+@pytest.fixture(params=["official", "analyst"])
+def official_token(request, partnership):
+    """An official at the EEAS (reads and the status-update write), and an analyst (reads; writes refused)."""
+    user = (make_user("fuzz-official", organisation="eeas", is_official=True) if request.param == "official"
+            else make_user("fuzz-analyst", is_analyst=True))
+    _, key = ApiToken.issue(user=user, name="fuzzing")
     return {"Authorization": f"Bearer {key}"}
 
 
