@@ -26,7 +26,10 @@ class AuditEntry(models.Model):
         verbose_name_plural = "audit entries"
         # Sign-in throttling counts an address's recent refused sign-ins (accounts.throttling).
         indexes = [models.Index(fields=["ip_address", "-at"], condition=models.Q(action="sign-in failed"),
-                                name="audit_sign_in_failures")]
+                                name="audit_sign_in_failures"),
+                   # audit.outages asks for a service's latest outage entries among all the rest
+                   models.Index(fields=["action", "at"], condition=models.Q(action__in=[
+                       "broker unreachable", "broker reachable again"]), name="audit_outages")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Min
 from django.utils import timezone
 
+from audit import outages
 from dialogues.models import Reminder, SweepRun
 from partnership.celery import app as celery_app
 
@@ -21,12 +22,15 @@ def database() -> dict:
 
 
 def broker() -> dict:
+    """Since when it has been failing is kept in the audit log (audit.outages): the broker cannot keep it."""
+    error = None
     try:
         with celery_app.connection_for_write() as link:
             link.ensure_connection(max_retries=1, timeout=2)
-        return {"broker": "ok"}
     except Exception as exc:  # noqa: BLE001
-        return {"broker": f"error: {exc.__class__.__name__}"}
+        error = f"error: {exc.__class__.__name__}"
+    since = outages.record_check("broker", error=error)
+    return {"broker": "ok"} if error is None else {"broker": error, "broker_failing_since": since.isoformat()}
 
 
 def sweep() -> dict:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditEntry
 from bench.smtp_sink import SmtpSink
 from commitments.models import StatusUpdate
 from dialogues import services
@@ -59,9 +60,7 @@ def test_with_redis_unreachable_pages_the_api_and_writes_work_and_a_pdf_waits_fo
         client, settings, eu_official, reviewer, meeting_soon, django_capture_on_commit_callbacks):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CLOSED,
                                    "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}}}
-    saved = celery_app.conf.broker_url
-    celery_app.conf.broker_url = CLOSED
-    celery_app._pool = celery_app.amqp._producer_pool = None
+    saved = unreachable_broker(True)
     try:
         client.force_login(eu_official)
         for url in ("/my-work/", "/dashboard/", "/commitments/", "/api/commitments/", "/dialogues/"):
@@ -79,5 +78,32 @@ def test_with_redis_unreachable_pages_the_api_and_writes_work_and_a_pdf_waits_fo
         assert GeneratedPdf.objects.get().state == GeneratedPdf.State.QUEUED  # waiting in the database
         assert client.get("/health/").json()["broker"].startswith("error")
     finally:
-        celery_app.conf.broker_url = saved
-        celery_app._pool = celery_app.amqp._producer_pool = None
+        unreachable_broker(False, saved)
+
+
+def unreachable_broker(closed: bool, saved: str = "") -> str:
+    previous = celery_app.conf.broker_url
+    celery_app.conf.broker_url = CLOSED if closed else saved
+    celery_app._pool = celery_app.amqp._producer_pool = None
+    return previous
+
+
+def test_health_says_since_when_the_broker_has_been_unreachable_and_the_log_keeps_the_outage(client, partnership):
+    saved = unreachable_broker(True)
+    try:
+        first = client.get("/health/").json()
+        again = client.get("/health/").json()
+    finally:
+        unreachable_broker(False, saved)
+    assert (first["status"], first["broker"]) == ("degraded", "error: OperationalError")
+    assert again["broker_failing_since"] == first["broker_failing_since"]  # since the first check that failed
+    back = client.get("/health/").json()
+    assert back["broker"] == "ok" and "broker_failing_since" not in back
+    log = list(AuditEntry.objects.filter(object_ref="broker").order_by("at").values_list("action", "reason"))
+    assert log == [("broker unreachable", "error: OperationalError"), ("broker reachable again", "")]
+    saved = unreachable_broker(True)
+    try:
+        later = client.get("/health/").json()
+    finally:
+        unreachable_broker(False, saved)
+    assert later["broker_failing_since"] > first["broker_failing_since"]  # a new outage, counted from its start
