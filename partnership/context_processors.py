@@ -5,11 +5,12 @@ from dialogues.models import Notification
 
 
 def site(request):
-    """The site name, and whether demo data is present (every page then says the history is illustrative)."""
+    """The tracker's name (not `site_name`: Django's sign-in view sets that to the host name), and whether demo data
+    is present (every page then says the history is illustrative)."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
-        return {"site_name": settings.SITE_NAME}
+        return {"tracker_name": settings.SITE_NAME}
     return {
-        "site_name": settings.SITE_NAME,
+        "tracker_name": settings.SITE_NAME,
         # A partial index over demo entries answers this without reading the history.
         "has_illustrative_data": StatusUpdate.objects.filter(illustrative=True).exists,
         "unread_notifications": Notification.objects.filter(user=request.user, read_at=None).count,

@@ -128,7 +128,7 @@ def test_every_form_answers_hostile_values_in_every_field_without_a_server_error
     # A form shown again says why, next to the field or at the top of the form.
     # (A page that answers a success with 200, as the API tokens page shows the new key, says so instead.)
     unexplained = [(action, name) for action, name, html, _ in refused if "message-success" not in html
-                   and not any(mark in html for mark in ('class="field-error"', 'class="errorlist', 'role="alert"'))]
+                   and not any(mark in html for mark in ('class="field-error"', 'class="error-summary"', 'role="alert"'))]
     assert unexplained == []
     # An error on a field is on the field given the hostile value, not on another: beyond those the form refuses
     # untouched (a password to be typed), only an evidence title's address, which a title needs.
