@@ -3,6 +3,7 @@ names the mail server and since when, and everything is delivered once SMTP is b
 unreachable, pages, the API and writes work and a PDF waits in the database for the sweep."""
 
 import socket
+import time
 from datetime import timedelta
 
 import pytest
@@ -54,6 +55,21 @@ def test_smtp_down_then_back_delivers_everything_once_and_health_says_since_when
     assert back.sent == mailed.count() == len(sink.messages)  # each once
     assert set(mailed.values_list("state", flat=True)) == {Reminder.State.SENT}
     assert client.get("/health/").json()["mail"] == "ok"
+
+
+def test_an_smtp_server_that_never_answers_is_a_failure_recorded_within_the_timeout(client, settings, meeting_soon):
+    with socket.socket() as silent:  # accepts connections (the kernel's backlog), never says a word
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        settings.MAILERS = SmtpSink.mailers_for(silent.getsockname()[1])
+        settings.MAILERS["default"]["OPTIONS"]["timeout"] = 1
+        started = time.monotonic()
+        stalled = send_due_reminders(now=timezone.now())
+        took = time.monotonic() - started
+    assert stalled.sent == 0 and stalled.retrying == Reminder.objects.exclude(recipient__email="").count() > 0
+    assert took < 10, took  # one timeout per batch, not per e-mail
+    assert "timed out" in Reminder.objects.exclude(recipient__email="").values_list("last_error", flat=True)[0]
+    assert client.get("/health/").json()["mail"] == "failing"
 
 
 def test_with_redis_unreachable_pages_the_api_and_writes_work_and_a_pdf_waits_for_the_sweep(
