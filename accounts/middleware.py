@@ -2,7 +2,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
@@ -15,6 +15,13 @@ from accounts import two_factor
 from accounts.tokens import BearerTokenAuthentication
 
 SIGNED_IN_AT = "signed_in_at"
+# The backend Django records in the session of a sign-in through an OpenID provider (accounts/oidc.py).
+SINGLE_SIGN_ON_BACKEND = "accounts.oidc.SingleSignOnBackend"
+
+
+def signed_in_through_provider(request) -> bool:
+    """Set by login() itself, so nothing but a provider's sign-in can claim it."""
+    return request.session.get(BACKEND_SESSION_KEY) == SINGLE_SIGN_ON_BACKEND
 
 
 class AbsoluteSessionLifetimeMiddleware:
@@ -70,7 +77,8 @@ class SecondFactorMiddleware:
     site included; with ADMIN_TOTP_REQUIRED, an administrator without one sets one up first (accounts/two_factor.py).
 
     Pages redirect to the code (or set-up) page; the API, used with the session, answers 403 in the API's error shape.
-    API tokens (`Authorization: Bearer`) and calendar feed addresses are credentials of their own and pass as before.
+    API tokens (`Authorization: Bearer`) and calendar feed addresses are credentials of their own and pass as before;
+    so does a session signed in through an OpenID provider, whose own sign-in is where a second factor belongs.
     Runs after django-otp's OTPMiddleware, which knows whether this session has been verified."""
 
     OPEN_PREFIXES = ("/health/", "/static/", "/calendar/", "/accounts/logout/", "/admin/logout/")
@@ -83,7 +91,7 @@ class SecondFactorMiddleware:
     def __call__(self, request):
         user = request.user
         if (not user.is_authenticated or request.path.startswith(self.OPEN_PREFIXES) or _sends_a_token(request)
-                or user.is_verified()):
+                or user.is_verified() or signed_in_through_provider(request)):
             return self.get_response(request)
         if two_factor.has_confirmed_device(user):
             if request.path == self.VERIFY_PATH:

@@ -43,4 +43,24 @@ class User(AbstractUser):
         return [name for name in names if getattr(self, f"is_{name}")]
 
 
+class ProviderIdentity(models.Model):
+    """Who an account is at an OpenID provider: the issuer and the subject (`sub`) of its ID tokens, the only pair the
+    OpenID Connect standard promises is stable and unique. An e-mail address never links a sign-in to an account."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="provider_identities")
+    provider = models.CharField(max_length=40, help_text="The provider's slug in OIDC_PROVIDERS, when it was linked.")
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_signed_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "single sign-on identity"
+        verbose_name_plural = "single sign-on identities"
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="one_account_per_provider_subject")]
+
+    def __str__(self):
+        return f"{self.subject} at {self.issuer}"
+
+
 from accounts.tokens import ApiToken  # noqa: E402,F401 - the token model lives beside its authentication class

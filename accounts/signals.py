@@ -18,7 +18,9 @@ def stamp_sign_in(sender, request, user, **kwargs):
 
 @receiver(user_logged_in)
 def signed_in(sender, request, user, **kwargs):
-    audit.write("signed in", by=user)
+    """A password sign-in, or one through an OpenID provider (accounts.oidc names it on the user it signs in)."""
+    provider = getattr(user, "signed_in_through", "")
+    audit.write("signed in", by=user, details={"provider": provider} if provider else None)
 
 
 @receiver(user_logged_out)

@@ -1,16 +1,20 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import PasswordChangeView
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView, LogoutView, PasswordChangeView
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from accounts import two_factor
+from accounts import oidc, two_factor
+from accounts.middleware import SINGLE_SIGN_ON_BACKEND, signed_in_through_provider
 from accounts.forms import CodeForm
 from accounts.tokens import ApiToken
 from audit import log as audit
@@ -141,3 +145,94 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect(next_url)
         two_factor.record_check(user=request.user, during="sign-in", accepted=False, throttled=form.throttled)
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Single sign-on through an organisation's OpenID provider (accounts/oidc.py)
+
+SSO_NEXT = "single_sign_on_next"
+
+
+class SignIn(LoginView):
+    """The password form, and a button for each provider."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"providers": settings.OIDC_PROVIDERS}
+
+
+class SignOut(LogoutView):
+    """Ends the session; one that came from a provider goes on to end the provider's session too, then back here."""
+
+    def post(self, request, *args, **kwargs):
+        at_provider = oidc.provider_sign_out_url(request, come_back_to=request.build_absolute_uri(reverse("login")))
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(at_provider) if at_provider else response
+
+
+def _safe_next(request: HttpRequest, url: str) -> str:
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+        return url
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _provider_or_404(slug: str):
+    provider = oidc.provider_named(slug)
+    if provider is None:
+        raise Http404("No such sign-in provider.")
+    return provider
+
+
+def _refused(request: HttpRequest, provider, reason: str, message: str) -> HttpResponse:
+    audit.write("single sign-on refused", details={"provider": provider.slug, "reason": reason})
+    messages.error(request, message)
+    return redirect("login")
+
+
+@login_not_required
+def sso_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """A plain link (no form), so that the way to the provider is a navigation the pages' CSP need not allow."""
+    provider = _provider_or_404(slug)
+    next_url = _safe_next(request, request.GET.get("next", ""))
+    if request.user.is_authenticated:
+        return redirect(next_url)
+    request.session[SSO_NEXT] = next_url
+    callback = request.build_absolute_uri(reverse("sso_callback", args=[provider.slug]))
+    try:
+        return oidc.authorisation_redirect(request, provider, callback_url=callback)
+    except oidc.ProviderUnreachable as error:
+        return _refused(request, provider, str(error), f"{provider.name} cannot be reached just now. Try again in a "
+                        "moment, or sign in with your user name and password if you have one.")
+    except oidc.SignInRefused as error:
+        return _refused(request, provider, str(error), f"Signing in with {provider.name} is not set up correctly. "
+                        "Tell the tracker's administrators.")
+
+
+@login_not_required
+def sso_callback(request: HttpRequest, slug: str) -> HttpResponse:
+    """The provider's answer: a checked ID token signs its account in (created on a first sign-in)."""
+    provider = _provider_or_404(slug)
+    failed = f"Signing in with {provider.name} did not succeed. Start again from the button below."
+    try:
+        claims, id_token = oidc.verified_claims(request, provider)
+        with transaction.atomic():
+            user = oidc.identity_sign_in(provider=provider, claims=claims)
+            user.signed_in_through = provider.slug  # for the sign-in's audit entry (accounts.signals)
+            login(request, user, backend=SINGLE_SIGN_ON_BACKEND)
+    except oidc.ProviderUnreachable as error:
+        return _refused(request, provider, str(error), f"{provider.name} cannot be reached just now. Try again.")
+    except oidc.SignInRefused as error:
+        return _refused(request, provider, str(error), failed)
+    oidc.remember(request, provider=provider, id_token=id_token)
+    next_url = request.session.pop(SSO_NEXT, "") or resolve_url(settings.LOGIN_REDIRECT_URL)
+    return redirect(next_url if user.has_role else "account_pending")
+
+
+def account_pending(request: HttpRequest) -> HttpResponse:
+    """What an account without a role sees: who it is, and that an administrator gives roles."""
+    if request.user.has_role:
+        return redirect("home")
+    remembered = request.session.get(oidc.SESSION_KEY) or {}
+    provider = oidc.provider_named(remembered.get("provider", "")) if signed_in_through_provider(request) else None
+    return render(request, "accounts/pending.html", {"provider": provider})

@@ -8,6 +8,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.csp import CSP
 
+from accounts.oidc_config import form_action_origins, providers_from_json
 from partnership.env import env_bool, env_int, env_list, env_str, mailer
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,7 +107,10 @@ AUTHENTICATION_BACKENDS = [
     "accounts.throttling.AddressThrottle",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "accounts.oidc.SingleSignOnBackend",  # finds again who signed in through a provider; accepts no password
 ]
+# Single sign-on: the organisations' OpenID providers, a JSON list (accounts/oidc_config.py, docs/operations.md).
+OIDC_PROVIDERS = providers_from_json(env_str("OIDC_PROVIDERS", ""))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -197,7 +201,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *form_action_origins(OIDC_PROVIDERS)],  # signing out ends at the provider's page
     "frame-ancestors": [CSP.NONE],
 }
 
