@@ -1,7 +1,10 @@
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
+from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,17 +14,51 @@ from agreement.models import Paragraph, Partnership
 from commitments.access import sensitive_commitment_ids, user_may_update
 from commitments.filters import CommitmentFilter
 from commitments.forms import StatusUpdateForm
-from commitments.models import Commitment
+from commitments.models import Commitment, CommitmentSide
 from commitments.selectors import commitment_list, commitment_order, history_rows, sides_prefetch, timeline
 from commitments.services import StaleVersion, commitment_update_status
+from commitments.status import ADVANCEMENT, Strength
 from common.pagination import CountedPaginator
+from common.sorting import Sort, sort_asked, sort_headers
 
 PAGE_SIZE = 50
 HISTORY_PAGE = 50  # a long history is read a page at a time, newest first
 
 
+# The list's columns and the keys that sort them; the owners do not sort. Due dates and statuses are the sides' now:
+# a picture of a past day does not sort by them.
+LIST_COLUMNS = [("Ref", "ref"), ("Commitment", "title"), ("Owners", None), ("Cadence and updates", "due"),
+                ("Strength", "strength"), ("Status", "status")]
+NOW_ONLY = {"due", "status"}
+LIST_ORDER = ("paragraph__partnership__adopted_on", "paragraph__number", "position")
+NEXT_DUE = Subquery(CommitmentSide.objects.filter(commitment=OuterRef("pk"), due_on__isnull=False)
+                    .order_by("due_on").values("due_on")[:1])
+
+
+def _rank(field: str, values) -> Case:
+    """The field's position in `values`, for sorting by the vocabulary's order rather than the alphabet."""
+    return Case(*(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(values)),
+                output_field=IntegerField())
+
+
+def sorted_commitments(sort: Sort) -> QuerySet:
+    """Every commitment in the order asked for, ties (and "ref") in the document's order. Statuses go from the
+    least advanced, due dates from the earliest, commitments with nothing due last."""
+    first = {
+        "ref": [], "title": [Lower("title")], "strength": [_rank("strength", Strength.values)],
+        "status": [_rank("status", ADVANCEMENT)], "due": [NEXT_DUE],
+    }[sort.key]
+    descending = sort.descending
+    order = [e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in first]
+    document = [F(f).desc() if descending and sort.key == "ref" else F(f).asc() for f in LIST_ORDER]
+    return commitment_order().order_by(*order, *document)
+
+
 def commitment_index(request: HttpRequest) -> HttpResponse:
     filterset = CommitmentFilter(request.GET or None, queryset=commitment_order())
+    columns = [(label, None if filterset.as_of_day and key in NOW_ONLY else key) for label, key in LIST_COLUMNS]
+    sort = sort_asked(request.GET.get("sort"), {key for _, key in columns if key}, "ref")
+    filterset.queryset = sorted_commitments(sort)  # the sort depends on the filters' day; nothing was read yet
     if filterset.as_of_day:
         ids, found = filterset.matching_as_of()
         page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -33,7 +70,7 @@ def commitment_index(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "commitments/list.html", {
         "filter": filterset, "page": page, "rows": rows, "query": query.urlencode(), "active": filterset.active,
-        "as_of": filterset.as_of_day,
+        "as_of": filterset.as_of_day, "headers": sort_headers(columns, sort, request.GET), "sort": sort,
     })
 
 
@@ -125,16 +162,37 @@ def document(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         )
     )
-    sections = []  # [(part, [(area or None, [paragraphs])])] in document order
+    sections = []  # [(part, [Fold])] in document order: a fold per area, or per run of paragraphs outside any area
     for paragraph in paragraphs:
         if not sections or sections[-1][0] != paragraph.part:
             sections.append((paragraph.part, []))
-        groups = sections[-1][1]
-        if not groups or groups[-1][0] != paragraph.area:
-            groups.append((paragraph.area, []))
-        groups[-1][1].append(paragraph)
+        folds = sections[-1][1]
+        if not folds or folds[-1].area != paragraph.area:
+            folds.append(Fold(paragraph.area, []))
+        folds[-1].paragraphs.append(paragraph)
     return render(
         request,
         "partnership/document.html",
         {"partnership": partnership, "sections": sections, "commitment_total": sum(len(p.commitments.all()) for p in paragraphs)},
     )
+
+
+@dataclass
+class Fold:
+    """The paragraphs of one area (or of a part outside any area), folded on the document page: the whole text
+    open at once is 27,000 pixels long."""
+
+    area: object
+    paragraphs: list
+
+    @property
+    def first(self):
+        return self.paragraphs[0].number
+
+    @property
+    def last(self):
+        return self.paragraphs[-1].number
+
+    @property
+    def commitment_count(self) -> int:
+        return sum(len(p.commitments.all()) for p in self.paragraphs)

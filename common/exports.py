@@ -220,13 +220,14 @@ def _xlsx_cells(sheet, columns: list[Column]) -> list[tuple[Callable, Callable]]
 
 
 def pdf_bytes(template: str, context: dict, request=None) -> bytes:
-    """The template as a PDF, with the status colours the pages use (static/css/status.css)."""
+    """The template as a PDF, with the status colours and chart styles the pages use (static/css/status.css,
+    charts.css)."""
     from django.contrib.staticfiles import finders
     from weasyprint import CSS, HTML
 
     html = render_to_string(template, context, request=request)
-    colours = CSS(filename=finders.find("css/status.css"))
-    return HTML(string=html, base_url=request.build_absolute_uri("/") if request else None).write_pdf(stylesheets=[colours])
+    styles = [CSS(filename=finders.find(f"css/{name}.css")) for name in ("status", "charts")]
+    return HTML(string=html, base_url=request.build_absolute_uri("/") if request else None).write_pdf(stylesheets=styles)
 
 
 def pdf_response(filename: str, template: str, context: dict, request=None) -> HttpResponse:

@@ -97,9 +97,14 @@ def overview(partnership: Partnership, today: date, *, as_of: date | None = None
         "side_due": Counter(fact.due_state for fact in facts),
         "heat_areas": [(area, heat[area.pk]) for area in areas],
         "heat_no_area": no_area,
-        "data_as_of": max((f.last_recorded for f in facts if f.last_recorded), default=None),
+        "data_as_of": data_as_of(facts),
         "illustrative": demo.exists(),
     }
+
+
+def data_as_of(facts: list[Fact]):
+    """When the last update among these sides was recorded (None before the first)."""
+    return max((f.last_recorded for f in facts if f.last_recorded), default=None)
 
 
 def progress_over_time(partnership: Partnership, today: date) -> list[tuple[date, Counter]]:
@@ -176,6 +181,7 @@ class Owed:
     plan: Schedule | None
     url: str
     update_url: str
+    document_order: tuple[int, int] = (0, 0)  # its paragraph's number and its position in it
 
     @property
     def due_on(self) -> date | None:
@@ -192,7 +198,8 @@ def my_work(user, today: date) -> list[tuple[Owed, DueState]]:
     for pk, party, ref, title, number, label, area, position, status, due, overdue, stale in sides:
         plan = Schedule(due, overdue, stale) if due else None
         owed = Owed(pk, party, Commitment.reference_of(number, label, ref), title, area, status, plan,
-                    reverse("commitments:detail", args=[pk]), reverse("commitments:update", args=[pk, party]))
+                    reverse("commitments:detail", args=[pk]), reverse("commitments:update", args=[pk, party]),
+                    (number, position))
         rows.append(((URGENCY.index(due_state(plan, today)), due or date.max, number, position), owed))
     rows.sort(key=lambda row: row[0])
     return [(owed, due_state(owed.plan, today)) for _, owed in rows]
