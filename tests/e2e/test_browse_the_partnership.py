@@ -22,7 +22,10 @@ def test_an_official_reads_the_partnership_and_follows_a_paragraph_to_its_commit
 
     page.get_by_role("navigation", name="Contents").get_by_role("link", name="Cyber issues", exact=True).click()
     expect(page).to_have_url(re.compile("#area-cyber-issues$"))
+    expect(page.locator("#p31")).to_be_visible()  # the area's fold opens; the others stay folded
+    expect(page.locator("#p19")).not_to_be_visible()
 
+    page.locator("summary", has_text="Peace building and crisis management").click()
     paragraph = page.locator("#p19")
     expect(paragraph).to_contain_text("EEAS Crisis Response Centre and the FCDO Crisis Management Department")
     commitment = Commitment.objects.get(ref="19.1")
