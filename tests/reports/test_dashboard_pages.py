@@ -12,7 +12,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from commitments import history
-from commitments.models import Commitment
+from commitments.models import Commitment, CommitmentSide
 from commitments.services import commitment_update_status
 from common.exports import Header, pdf_bytes
 from reports import columns, dashboard
@@ -61,10 +61,10 @@ def test_the_overview_legend_shows_each_status_as_its_swatch_glyph_and_name(clie
 def test_the_overview_bars_carry_their_numbers_and_a_share_scale(client, analyst, updates):
     client.force_login(analyst)
     html = client.get(reverse("dashboards:overview")).content.decode()
-    sides = 172
-    assert f'UK side <span class="hbar-total">{sides // 2}</span>' in html
-    assert 'aria-hidden="true">? 85</text>' in html  # the UK side's 85 sides not assessed, printed in the bar
-    assert 'aria-label="UK side: Delayed, 1 (1.2%)"' in html  # too thin to print in: named, and in the table
+    uk = CommitmentSide.objects.filter(party__code="UK").count()
+    assert f'UK side <span class="hbar-total">{uk}</span>' in html
+    assert f'aria-hidden="true">? {uk - 1}</text>' in html  # the UK sides not assessed, printed in the bar
+    assert f'aria-label="UK side: Delayed, 1 ({round(100 / uk, 1)}%)"' in html  # too thin to print in: named
     for tick in ("0%", "25%", "50%", "75%", "100%"):
         assert f">{tick}</text>" in html
     assert html.count('class="hbar-row hbar-axis"') == 2  # under the status bars, and under firm and exploratory
@@ -74,8 +74,10 @@ def test_the_progress_chart_has_a_scale_of_sides_and_labels_today(client, analys
     client.force_login(analyst)
     html = client.get(reverse("dashboards:overview")).content.decode()
     chart = html[html.index('<div class="colchart">'):]
-    scale = re.findall(r'class="axis" text-anchor="end" dx="-6">(\d+)</text>', chart)
-    assert scale == ["0", "50", "100", "150", "200"]
+    scale = [int(n) for n in re.findall(r'class="axis" text-anchor="end" dx="-6">(\d+)</text>', chart)]
+    step, sides = scale[1], CommitmentSide.objects.count()
+    assert scale == list(range(0, scale[-1] + 1, step)) and len(scale) <= 6  # 172 sides: 0, 50, 100, 150, 200
+    assert str(step).strip("0") in {"1", "2", "5"} and scale[-1] - step < sides <= scale[-1]
     assert re.search(r'text-anchor="end" class="axis">Today</text>', chart)
 
 
@@ -114,6 +116,8 @@ def test_the_pdf_report_paints_its_bars_in_the_status_colours_and_has_a_legend(a
     assert {"0 0.619608 0.45098", "0.835294 0.368627 0", "0.337255 0.705882 0.913725", "0.866667 0.866667 0.866667"} <= painted
     text = " ".join(report.pages[0].extract_text().split())
     # Under each bar its numbers, after each status's glyph; then the legend: every status, glyph and name.
-    assert "EU side ↻ Ongoing 1 (1.2%) · ✓ On track 1 (1.2%) · ? Not yet assessed 84 (97.7%)" in text
+    eu = CommitmentSide.objects.filter(party__code="EU").count()
+    one, rest = round(100 / eu, 1), round(100 * (eu - 2) / eu, 1)  # 86 sides: 1.2% and 97.7%
+    assert f"EU side ↻ Ongoing 1 ({one}%) · ✓ On track 1 ({one}%) · ? Not yet assessed {eu - 2} ({rest}%)" in text
     assert ("★ Achieved ↻ Ongoing ✓ On track ◔ In progress ! At risk ▼ Delayed ○ Not started ✕ Discontinued "
             "? Not yet assessed") in text

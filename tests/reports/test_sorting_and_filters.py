@@ -34,9 +34,12 @@ def signed_in(client, analyst):
 
 
 def test_the_list_is_in_the_documents_order_unless_sorted(signed_in, partnership):
+    document = [c.reference for c in Commitment.objects.select_related("paragraph", "subparagraph").order_by(
+        "paragraph__number", "position")]
     listed = refs(signed_in.get(reverse("commitments:list")))
-    assert listed[:4] == ["¶11.1", "¶12(a)", "¶12(b)", "¶12(c)"]
-    assert refs(signed_in.get(reverse("commitments:list") + "?sort=-ref"))[:3] == ["¶62.1", "¶61.1", "¶60.1"]
+    assert listed == document[:50] and listed[0] == "¶11.1"
+    backwards = refs(signed_in.get(reverse("commitments:list") + "?sort=-ref"))
+    assert backwards == document[::-1][:50] and backwards[0] == "¶62.1"
 
 
 def test_sorting_by_title_orders_the_list_by_title_whatever_the_case(signed_in, partnership):
@@ -81,7 +84,7 @@ def test_sorting_by_updates_puts_the_earliest_due_first_and_nothing_due_last(sig
 def test_a_sort_nobody_knows_is_the_usual_order(signed_in, partnership, sort):
     response = signed_in.get(reverse("commitments:list"), {"sort": sort})
     assert response.status_code == 200
-    assert refs(response)[:2] == ["¶11.1", "¶12(a)"]
+    assert refs(response)[0] == "¶11.1" and refs(response) == refs(signed_in.get(reverse("commitments:list")))
 
 
 def test_each_sortable_header_links_to_its_sort_and_the_sorted_one_says_which_way(signed_in, partnership):
