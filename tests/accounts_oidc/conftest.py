@@ -44,14 +44,14 @@ def provider(live_provider, settings, partnership):
 
 
 @pytest.fixture
-def browser():
-    """The person's browser as the provider sees it (its own cookies)."""
+def provider_browser():
+    """The person's browser as the provider sees it (with its own cookies; not Playwright's `browser`)."""
     with requests.Session() as session:
         yield session
 
 
 @pytest.fixture
-def sign_in(client, provider, browser):
+def sign_in(client, provider, provider_browser):
     """The whole round trip: the tracker's button, the provider's sign-in, the provider's answer to the tracker.
     Returns the tracker's answer to that last step."""
 
@@ -59,7 +59,7 @@ def sign_in(client, provider, browser):
         leaving = client.get(start)
         assert leaving.status_code == 302, leaving.content[:300]
         assert leaving["Location"].startswith(f"{provider.issuer}/authorize?")
-        back = provider.sign_in(browser, leaving["Location"], login)
+        back = provider.sign_in(provider_browser, leaving["Location"], login)
         assert back.startswith("http://testserver/accounts/sso/"), back
         return client.get(back)
 

@@ -51,9 +51,9 @@ def test_a_discovery_document_naming_another_issuer_is_refused_before_leaving(cl
                            "reason": "the discovery document names another issuer: 'http://127.0.0.1:1/someone-else'"}]
 
 
-def test_an_answer_used_twice_is_refused_the_second_time(client, provider, browser):
+def test_an_answer_used_twice_is_refused_the_second_time(client, provider, provider_browser):
     provider.add_user("jane", preferred_username="jane.doe")
-    back = provider.sign_in(browser, client.get("/accounts/sso/test-idp/")["Location"], "jane")
+    back = provider.sign_in(provider_browser, client.get("/accounts/sso/test-idp/")["Location"], "jane")
     assert client.get(back)["Location"] == "/accounts/pending/"
     client.post("/accounts/logout/")
     assert client.get(back)["Location"] == "/accounts/login/"
@@ -61,13 +61,13 @@ def test_an_answer_used_twice_is_refused_the_second_time(client, provider, brows
     assert refusals()[0]["reason"].startswith("MismatchingStateError")
 
 
-def test_an_answer_begun_in_another_browser_is_refused(client, provider, browser):
-    """Login CSRF: someone else's code and state, pasted into this browser, find no state in its session."""
+def test_an_answer_begun_in_another_browser_is_refused(client, provider, provider_browser):
+    """Login CSRF: someone else's code and state, pasted into this provider_browser, find no state in its session."""
     from django.test import Client
 
     provider.add_user("mallory", preferred_username="mallory")
     theirs = Client()
-    back = provider.sign_in(browser, theirs.get("/accounts/sso/test-idp/")["Location"], "mallory")
+    back = provider.sign_in(provider_browser, theirs.get("/accounts/sso/test-idp/")["Location"], "mallory")
     assert_refused(client, client.get(back))
 
 
@@ -84,10 +84,10 @@ def test_a_person_who_declines_at_the_provider_is_told_and_not_signed_in(client,
     assert refusals()[0]["reason"].startswith("OAuthError: access_denied")
 
 
-def test_an_account_turned_off_cannot_sign_in_through_its_provider(client, provider, sign_in, browser):
+def test_an_account_turned_off_cannot_sign_in_through_its_provider(client, provider, sign_in, provider_browser):
     claims = provider.add_user("jane", preferred_username="jane.doe")
     sign_in("jane")
-    browser.get(client.post("/accounts/logout/")["Location"], allow_redirects=False)
+    provider_browser.get(client.post("/accounts/logout/")["Location"], allow_redirects=False)
     User.objects.filter(provider_identities__subject=claims["sub"]).update(is_active=False)
 
     answer = sign_in("jane")

@@ -14,7 +14,7 @@ from tests.accounts_oidc.conftest import configure, tracker_config
 pytestmark = pytest.mark.django_db
 
 
-def test_signing_out_ends_the_session_here_and_at_the_provider(client, provider, sign_in, browser):
+def test_signing_out_ends_the_session_here_and_at_the_provider(client, provider, sign_in, provider_browser):
     provider.add_user("jane", preferred_username="jane.doe")
     sign_in("jane")
     assert len(provider.sessions) == 1
@@ -28,10 +28,10 @@ def test_signing_out_ends_the_session_here_and_at_the_provider(client, provider,
     assert query["client_id"] == "tracker" and query["id_token_hint"].count(".") == 2
     assert client.get("/accounts/pending/").status_code == 302  # the tracker's session is over already
 
-    back = browser.get(leaving["Location"], allow_redirects=False)
+    back = provider_browser.get(leaving["Location"], allow_redirects=False)
     assert back.status_code == 302 and back.headers["Location"].startswith("http://testserver/accounts/login/?state=")
     assert provider.sessions == {}
-    again = browser.get(client.get("/accounts/sso/test-idp/")["Location"], allow_redirects=False)
+    again = provider_browser.get(client.get("/accounts/sso/test-idp/")["Location"], allow_redirects=False)
     assert again.status_code == 200 and "Provider password" in again.text  # asked to sign in at the provider again
     assert AuditEntry.objects.filter(action="signed out", user__username="jane.doe@test-idp").count() == 1
 

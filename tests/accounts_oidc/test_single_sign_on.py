@@ -86,13 +86,13 @@ def test_the_tracker_uses_discovery_and_sends_pkce_s256_a_nonce_and_a_state(clie
     assert [path for _, path, _ in provider.seen] == ["/authorize", "/token"]  # discovery and keys were kept
 
 
-def test_a_code_is_worth_nothing_without_the_verifier_the_tracker_kept(client, provider, browser):
+def test_a_code_is_worth_nothing_without_the_verifier_the_tracker_kept(client, provider, provider_browser):
     """What PKCE is for: a code caught on its way back cannot be exchanged by someone else, secret or not."""
     provider.add_user("jane")
     leaving = client.get("/accounts/sso/test-idp/")
-    back = provider.sign_in(browser, leaving["Location"], "jane")
+    back = provider.sign_in(provider_browser, leaving["Location"], "jane")
     code = parse_qs(urlsplit(back).query)["code"][0]
-    stolen = browser.post(f"{provider.issuer}/token", auth=("tracker", "tracker-secret"), data={
+    stolen = provider_browser.post(f"{provider.issuer}/token", auth=("tracker", "tracker-secret"), data={
         "grant_type": "authorization_code", "code": code,
         "redirect_uri": "http://testserver/accounts/sso/test-idp/callback/"})
     assert stolen.status_code == 400 and stolen.json()["error"] == "invalid_request"
@@ -132,11 +132,11 @@ def test_an_identity_an_administrator_linked_signs_in_to_that_account(client, pr
     assert User.objects.filter(username__endswith="@test-idp").count() == 0
 
 
-def test_the_same_user_name_at_a_provider_is_numbered_for_a_second_person(client, provider, sign_in, browser):
+def test_the_same_user_name_at_a_provider_is_numbered_for_a_second_person(client, provider, sign_in, provider_browser):
     provider.add_user("first", preferred_username="j.smith")
     provider.add_user("second", preferred_username="j.smith")
     sign_in("first")
-    browser.get(client.post("/accounts/logout/")["Location"], allow_redirects=False)  # signed out there too
+    provider_browser.get(client.post("/accounts/logout/")["Location"], allow_redirects=False)  # signed out there too
     sign_in("second")
     assert sorted(User.objects.filter(username__endswith="@test-idp").values_list("username", flat=True)) == [
         "j.smith-2@test-idp", "j.smith@test-idp"]
