@@ -213,7 +213,8 @@ def sso_start(request: HttpRequest, slug: str) -> HttpResponse:
 def sso_callback(request: HttpRequest, slug: str) -> HttpResponse:
     """The provider's answer: a checked ID token signs its account in (created on a first sign-in)."""
     provider = _provider_or_404(slug)
-    failed = f"Signing in with {provider.name} did not succeed. Start again from the button below."
+    failed = (f"Signing in with {provider.name} did not succeed. Try again; if it keeps failing, tell the "
+              "tracker's administrators.")
     try:
         claims, id_token = oidc.verified_claims(request, provider)
         with transaction.atomic():

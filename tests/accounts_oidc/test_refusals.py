@@ -13,7 +13,7 @@ from tests.accounts_oidc.conftest import configure, tracker_config
 
 pytestmark = pytest.mark.django_db
 
-DID_NOT_SUCCEED = "Signing in with Test IdP did not succeed. Start again from the button below."
+DID_NOT_SUCCEED = "Signing in with Test IdP did not succeed. Try again; if it keeps failing, tell the tracker&#x27;s"
 
 
 def assert_refused(client, answer, message: str = DID_NOT_SUCCEED) -> None:
