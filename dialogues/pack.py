@@ -189,8 +189,8 @@ def _follow_up(previous: Meeting | None, day: date) -> dict | None:
 def _proposed(meeting: Meeting, since: date, today: date, now: list | None) -> list[dict]:
     if meeting.status != Meeting.Status.PLANNED:
         return []
-    return [{"commitment": p.commitment_id, "title": f"{p.reference} {p.title}", "reason": p.reason_text}
-            for p in proposals_since(meeting, since, today, now)]
+    return [{"commitment": p.commitment_id, "title": f"{p.reference} {p.title}", "reason": p.reason_text,
+             "kinds": p.kinds} for p in proposals_since(meeting, since, today, now)]
 
 
 @transaction.atomic

@@ -112,7 +112,10 @@ class PackAgendaItem(TypedDict):
 class PackProposal(TypedDict):
     commitment: int
     title: str
-    reason: str
+    reason: str  # why, in words
+    # The keys of dialogues.selectors.REASONS it comes under, most pressing first (the list is ranked by the first).
+    # Added within format 1: only a planned meeting's pack proposes, so no stored pack holds a proposal without it.
+    kinds: list[str]
 
 
 class Pack(TypedDict):
@@ -127,5 +130,5 @@ class Pack(TypedDict):
     areas: list[PackArea]
     follow_up: PackFollowUp | None
     agenda: list[PackAgendaItem]
-    proposed: list[PackProposal]  # while the meeting is planned
+    proposed: list[PackProposal]  # while the meeting is planned (a held meeting's is empty), most pressing first
     illustrative: bool  # its period holds demo entries

@@ -8,9 +8,9 @@ from django.db.models import Exists, OuterRef, Prefetch
 
 from commitments.history import Fact, end_of, facts
 from commitments.models import Commitment, StatusUpdate
-from commitments.status import Status
+from commitments.status import Status, Verdict, review_disagrees
 from dialogues.access import visible_meetings_filter
-from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Meeting
+from dialogues.models import AgendaItem, Assessment, DialogueSeries, FollowUpAction, Meeting
 
 
 def meetings_for(user):
@@ -41,22 +41,68 @@ def previous_held(meeting: Meeting) -> Meeting | None:
     )
 
 
+@dataclass(frozen=True)
+class Reason:
+    key: str
+    label: str  # what a group of proposals is headed with
+    add: str  # its button: "Add every commitment {add}"
+
+
+# Why the tracker proposes a commitment, most pressing first: a proposal is ranked by its first reason.
+REASONS = [
+    Reason("overdue", "Update overdue or stale", "whose update is overdue or stale"),
+    Reason("at_risk", "At risk or delayed", "at risk or delayed"),
+    Reason("disagreement", "Disagreement", "with a disagreement"),
+    Reason("changed", "Changed since the last meeting", "changed since the last meeting"),
+]
+RANK = {reason.key: n for n, reason in enumerate(REASONS)}
+
+
 @dataclass
 class Proposal:
     commitment_id: int
     reference: str
     title: str
-    reasons: list[str]
+    reasons: list[str]  # why, in words, most pressing first
+    kinds: list[str]  # the keys of REASONS they come under, most pressing first
 
     @property
     def reason_text(self) -> str:
         return "; ".join(self.reasons)
 
+    @property
+    def rank(self) -> int:
+        return RANK[self.kinds[0]]
+
+
+@dataclass
+class ProposalGroup:
+    reason: Reason
+    proposals: list[Proposal]  # those this is the most pressing reason of
+    count: int  # every proposal this is a reason of, here or in a group above
+
+    @property
+    def above(self) -> int:
+        """Those of its reason listed in a group above, under a more pressing one."""
+        return self.count - len(self.proposals)
+
+    @property
+    def button(self) -> str:
+        return f"Add {'the one' if self.count == 1 else f'all {self.count}'} {self.reason.add}"
+
+
+def proposal_groups(proposals: list[Proposal]) -> list[ProposalGroup]:
+    """The proposals under their most pressing reason, a group per reason that has any."""
+    groups = [ProposalGroup(reason, [p for p in proposals if p.kinds[0] == reason.key],
+                            sum(reason.key in p.kinds for p in proposals)) for reason in REASONS]
+    return [group for group in groups if group.count]
+
 
 def proposed_agenda(meeting: Meeting, today: date) -> list[Proposal]:
-    """Commitments the meeting should look at: overdue or stale, at risk or delayed on a side, or changed since
-    the series' last held meeting. The SDD and its consultations review all commitments; other series those of
-    the paragraphs they serve."""
+    """Commitments the meeting should look at: a side overdue or stale, at risk or delayed, the two sides (or the
+    independent review and the officials) disagreeing, or changed since the series' last held meeting; ranked by
+    their most pressing reason, then in the agreement's order. The SDD and its consultations review all
+    commitments; other series those of the paragraphs they serve."""
     last = previous_held(meeting)
     return proposals_since(meeting, last.date if last else meeting.series.partnership.adopted_on, today)
 
@@ -73,24 +119,59 @@ def proposals_since(meeting: Meeting, since: date, today: date, now: list[Fact] 
     rows = list(
         commitments.exclude(agenda_items__meeting=meeting).annotate(changed=changed)
         .order_by("paragraph__number", "position")
-        .values_list("pk", "ref", "title", "paragraph__number", "subparagraph__label", "changed")
+        .values_list("pk", "ref", "title", "paragraph__number", "subparagraph__label", "status", "changed")
     )
     sides = defaultdict(list)
     for fact in now if now is not None else facts(series.partnership, None, today=today, commitments=[row[0] for row in rows]):
         sides[fact.commitment_id].append(fact)
+    verdicts = dict(Assessment.objects.filter(meeting=meeting).values_list("commitment_id", "verdict"))
     proposals = []
-    for pk, ref, title, number, label, was_changed in rows:
-        reasons = []
-        for side in sides[pk]:
-            if side.is_late:
-                reasons.append(f"{side.party} update {side.due_state.label.lower()}")
-            if side.status in {Status.AT_RISK, Status.DELAYED}:
-                reasons.append(f"{side.party} {Status(side.status).label.lower()}")
+    for pk, ref, title, number, label, overall, was_changed in rows:
+        found = _reasons(sides[pk], verdicts.get(pk), overall)
         if was_changed:
-            reasons.append(f"changed since {since:%d %b %Y}")
-        if reasons:
-            proposals.append(Proposal(pk, Commitment.reference_of(number, label, ref), title, reasons))
-    return proposals
+            found.append(("changed", f"changed since {since:%d %b %Y}"))
+        if found:
+            found.sort(key=lambda reason: RANK[reason[0]])
+            proposals.append(Proposal(pk, Commitment.reference_of(number, label, ref), title,
+                                      [text for _, text in found], list(dict.fromkeys(key for key, _ in found))))
+    return sorted(proposals, key=lambda p: p.rank)  # stable: the agreement's order within a reason
+
+
+def _reasons(sides: list[Fact], verdict: str | None, overall: str) -> list[tuple[str, str]]:
+    """What the sides' state gives as reasons, each (its key in REASONS, in words)."""
+    found = []
+    for side in sides:
+        if side.is_late:
+            due = f", due {side.plan.due_on:%d %b %Y}" if side.plan else ""
+            found.append(("overdue", f"{side.party} update {side.due_state.label.lower()}{due}"))
+        if side.status in {Status.AT_RISK, Status.DELAYED}:
+            found.append(("at_risk", f"{side.party} {Status(side.status).label.lower()}"))
+    # Two sides that have both reported, with different statuses; a side not yet assessed has not disagreed.
+    reported = [side for side in sides if side.status != Status.NOT_ASSESSED]
+    if len(reported) > 1 and len({side.status for side in reported}) > 1:
+        found.append(("disagreement", "sides disagree: " + ", ".join(
+            f"{side.party} {Status(side.status).label.lower()}" for side in reported)))
+    if verdict and review_disagrees(verdict, overall):
+        found.append(("disagreement", f"independent review: {Verdict(verdict).label.lower()}"))
+    return found
+
+
+@dataclass
+class NextMeeting:
+    meeting: Meeting
+    passed: bool  # its day has passed and it is still recorded as planned: its outcome is to be recorded
+
+
+def next_planned(user, today: date) -> dict[int, NextMeeting]:
+    """Per series, the next planned meeting the user may see; failing one, the latest planned meeting whose day has
+    passed, so a series never reads "none planned" while a meeting awaits its outcome."""
+    planned = meetings_for(user).filter(status=Meeting.Status.PLANNED).select_related("series")
+    found = {}
+    for meeting in planned.filter(date__lt=today).order_by("date", "pk"):
+        found[meeting.series_id] = NextMeeting(meeting, passed=True)
+    for meeting in planned.filter(date__gte=today).order_by("-date", "-pk"):
+        found[meeting.series_id] = NextMeeting(meeting, passed=False)
+    return found
 
 
 def upcoming(partnership, user, today: date, limit: int = 5):
@@ -110,9 +191,6 @@ def upcoming(partnership, user, today: date, limit: int = 5):
 
 def latest_review(partnership):
     """The latest SDD with independent assessments: (meeting, assessments, those that disagree with self-report)."""
-    from commitments.status import review_disagrees
-    from dialogues.models import Assessment
-
     meeting = (
         Meeting.objects.filter(series__partnership=partnership, series__kind=DialogueSeries.Kind.SDD, assessments__isnull=False)
         .order_by("-date").first()

@@ -34,18 +34,38 @@ def _require_manager(user) -> None:
         raise PermissionDenied("Only reviewers and administrators plan meetings and record their outcomes.")
 
 
-def _validate(*, series, meeting_date: date, status: str, prepares, today: date) -> None:
+def meeting_errors(*, series, meeting_date: date | None, status: str | None, prepares=None, place: str = "",
+                   outcome: str = "", today: date) -> dict[str, str]:
+    """Every rule a meeting must meet, by field, all at once. The form runs them on what it could read (a value it
+    could not read is None, and the rules on it wait); meeting_create and meeting_update run them again.
+
+    The date says when the meeting takes place:
+    - planned: today or later, up to twenty years ahead (a planned meeting in the past is either held or moved);
+    - held: today or earlier, back to 2000 (the sources record meetings held before the Partnership was adopted);
+    - postponed or cancelled: the day it had been planned for, anywhere in that window."""
     errors = {}
-    if status == Meeting.Status.HELD and meeting_date > today:
-        errors["status"] = "A meeting cannot be held in the future; keep it planned until it has taken place."
-    if not EARLIEST <= meeting_date <= today + HORIZON:
-        errors["date"] = f"Give a date between {EARLIEST:%d %B %Y} and {today + HORIZON:%d %B %Y}."
+    if meeting_date is not None:
+        if not EARLIEST <= meeting_date <= today + HORIZON:
+            errors["date"] = f"Give a date between {EARLIEST:%d %B %Y} and {today + HORIZON:%d %B %Y}."
+        elif status == Meeting.Status.PLANNED and meeting_date < today:
+            errors["date"] = ("A planned meeting cannot be in the past: give the day it will take place, or record "
+                              "it as held.")
+        if status == Meeting.Status.HELD and meeting_date > today:
+            errors["status"] = "A meeting cannot be held in the future; keep it planned until it has taken place."
     if prepares is not None:
         if series.prepares_id is None or prepares.series_id != series.prepares_id:
             errors["prepares"] = "Only working-level consultations prepare a meeting, and only one of the series they prepare."
-        elif prepares.date < meeting_date:
+        elif meeting_date is not None and prepares.date < meeting_date:
             errors["prepares"] = "The consultations must come before the meeting they prepare."
-    if errors:
+    try:
+        refuse_classified(place=place, outcome=outcome)
+    except ValidationError as classified:
+        errors.update({k: v[0] for k, v in classified.message_dict.items()})
+    return errors
+
+
+def _validate(**meeting) -> None:
+    if errors := meeting_errors(**meeting):
         raise ValidationError(errors)
 
 
@@ -54,8 +74,8 @@ def meeting_create(*, series: DialogueSeries, date: date, place: str, status: st
                    participants=None, prepares: Meeting | None = None, outcome: str = "", marking: str = "OFFICIAL",
                    by, illustrative: bool = False, now=None) -> Meeting:
     _require_manager(by)
-    _validate(series=series, meeting_date=date, status=status, prepares=prepares, today=timezone.localdate(now))
-    refuse_classified(place=place, outcome=outcome)
+    _validate(series=series, meeting_date=date, status=status, prepares=prepares, place=place, outcome=outcome,
+              today=timezone.localdate(now))
     meeting = Meeting.objects.create(
         series=series, date=date, place=place, status=status, prepares=prepares, outcome=outcome, marking=marking,
         created_by=by, illustrative=illustrative,
@@ -79,11 +99,10 @@ def meeting_update(*, meeting: Meeting, expected_version: int, by, now=None, par
     allowed = {"date", "place", "status", "prepares", "outcome", "marking"}
     if unknown := set(fields) - allowed:
         raise TypeError(f"meeting_update() got unexpected fields {sorted(unknown)}")
-    refuse_classified(**{k: v for k, v in fields.items() if k in {"place", "outcome"}})
     for name, value in fields.items():
         setattr(locked, name, value)
     _validate(series=locked.series, meeting_date=locked.date, status=locked.status, prepares=locked.prepares,
-              today=timezone.localdate(now))
+              place=locked.place, outcome=locked.outcome, today=timezone.localdate(now))
     locked.version += 1
     locked.save()
     if participants is not None:
@@ -100,6 +119,13 @@ def meeting_update(*, meeting: Meeting, expected_version: int, by, now=None, par
     return locked
 
 
+AGENDA_TITLE_MAX, AGENDA_REASON_MAX = 300, 200  # the columns' lengths
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @transaction.atomic
 def agenda_add(*, meeting: Meeting, by, commitments=(), reasons: dict | None = None, title: str = "") -> list[AgendaItem]:
     """Add commitments (each once) or a free item to a meeting's agenda."""
@@ -112,8 +138,12 @@ def agenda_add(*, meeting: Meeting, by, commitments=(), reasons: dict | None = N
         if commitment.pk in present:
             continue
         items.append(AgendaItem(meeting=meeting, position=position, commitment=commitment, paragraph=commitment.paragraph,
-                                title=f"{commitment.reference} {commitment.title}", reason=(reasons or {}).get(commitment.pk, "")))
+                                title=_fit(f"{commitment.reference} {commitment.title}", AGENDA_TITLE_MAX),
+                                reason=_fit((reasons or {}).get(commitment.pk, ""), AGENDA_REASON_MAX)))
         position += 1
+    if len(title.strip()) > AGENDA_TITLE_MAX:
+        raise ValidationError({"title": f"Keep the item to {AGENDA_TITLE_MAX} characters (it has {len(title.strip())})."})
+    refuse_classified(title=title)
     if title.strip():
         items.append(AgendaItem(meeting=meeting, position=position, title=title.strip()))
     if not items:

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -22,18 +23,22 @@ from dialogues.access import (
 )
 from dialogues.forms import ActionForm, ActionStatusForm, AgendaForm, GuidanceForm, MeetingForm
 from dialogues.models import DialogueSeries, FollowUpAction, Meeting, Notification
-from dialogues.selectors import meeting_detail, meetings_for, previous_held, proposals_since, proposed_agenda
+from dialogues.selectors import (
+    meeting_detail,
+    meetings_for,
+    next_planned,
+    previous_held,
+    proposals_since,
+    proposed_agenda,
+)
 
 MEETINGS_PAGE = 25  # a series meets twice a year: ten years of meetings on one page
 
 
 def series_index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    upcoming = meetings_for(request.user).filter(status=Meeting.Status.PLANNED, date__gte=today).select_related("series")
     series = DialogueSeries.objects.select_related("partnership").prefetch_related("paragraphs").order_by("kind", "name")
-    next_meeting = {}
-    for meeting in upcoming.order_by("-date"):
-        next_meeting[meeting.series_id] = meeting
+    next_meeting = next_planned(request.user, today)
     return render(request, "dialogues/index.html", {
         "series_list": [(s, next_meeting.get(s.pk)) for s in series], "today": today,
         "may_manage": user_may_manage_meetings(request.user),
@@ -53,16 +58,18 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _meeting_form_context(request, series, form, meeting=None, conflict=None):
+    status = 409 if conflict else 400 if form.errors else 200
     return render(request, "dialogues/meeting_form.html", {"series": series, "form": form, "meeting": meeting,
-                                                            "conflict": conflict}, status=409 if conflict else 200)
+                                                            "conflict": conflict}, status=status)
 
 
 def meeting_new(request: HttpRequest, pk: int) -> HttpResponse:
     series = get_object_or_404(DialogueSeries, pk=pk)
     if not user_may_manage_meetings(request.user):
         raise PermissionDenied("Only reviewers and administrators plan meetings.")
-    form = MeetingForm(request.POST or None, series=series,
-                       initial={"participants": series.participants.all(), "date": series.next_due_on})
+    today = timezone.localdate()
+    form = MeetingForm(request.POST or None, series=series, today=today,
+                       initial={"participants": series.participants.all(), "date": MeetingForm.initial_date(series, today)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -93,7 +100,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "participants": meeting.participants.all(), "prepares": meeting.prepares, "marking": meeting.marking,
         "version": meeting.version,
     }
-    form = MeetingForm(request.POST or None, series=meeting.series, initial=initial)
+    form = MeetingForm(request.POST or None, series=meeting.series, today=timezone.localdate(), initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -106,7 +113,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleVersion as stale:
             conflict = Meeting.objects.get(pk=meeting.pk)
             form = MeetingForm({**request.POST.dict(), "version": stale.current,
-                                "participants": request.POST.getlist("participants")}, series=meeting.series)
+                                "participants": request.POST.getlist("participants")}, series=meeting.series,
+                               today=timezone.localdate())
             form.is_valid()
         except ValidationError as error:
             form.add_service_errors(error)
@@ -117,30 +125,41 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def meeting_page(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = meeting_for(request.user, pk, meeting_detail)
+    return _meeting_page(request, meeting_for(request.user, pk, meeting_detail))
+
+
+def _meeting_page(request: HttpRequest, meeting: Meeting, refused: dict | None = None) -> HttpResponse:
+    """The meeting page; `refused` holds a form posted from it that was refused ({context name: bound form}), shown
+    again with its errors (status 400)."""
     today = timezone.localdate()
-    may_manage = user_may_manage_meetings(request.user)
     previous = previous_held(meeting)
     proposals = []
-    if may_manage and meeting.status == Meeting.Status.PLANNED:
+    if meeting.status == Meeting.Status.PLANNED:
         proposals = proposals_since(meeting, previous.date if previous else meeting.series.partnership.adopted_on, today)
-    # The SDD reviews the follow-up of the previous SDD's guidance; the consultations prepare it and follow it up.
-    followed_up = None
-    if meeting.series.kind == DialogueSeries.Kind.SDD:
-        followed_up = previous
-    elif meeting.series.kind == DialogueSeries.Kind.CONSULTATIONS and meeting.series.prepares_id:
-        followed_up = (Meeting.objects.filter(series=meeting.series.prepares_id, status=Meeting.Status.HELD, date__lte=meeting.date)
-                       .select_related("series")
-                       .prefetch_related("guidance", Prefetch("actions", queryset=FollowUpAction.objects.select_related("owner")))
-                       .order_by("-date").first())
-    return render(request, "dialogues/meeting.html", {
-        "meeting": meeting, "today": today, "may_manage": may_manage, "proposals": proposals,
+    context = {
+        "meeting": meeting, "today": today, "may_manage": user_may_manage_meetings(request.user),
         "agenda_form": AgendaForm(proposals=proposals), "guidance_form": GuidanceForm(),
-        "action_form": ActionForm(meeting=meeting), "followed_up": followed_up,
+        "action_form": ActionForm(meeting=meeting), "followed_up": _followed_up(meeting, previous),
         "may_see_outcome": user_may_read_outcome(request.user, meeting),
         "action_rows": [(a, user_may_update_action(request.user, a)) for a in meeting.actions.all()],
         "statuses": FollowUpAction.Status.choices,
-    })
+    }
+    if refused:
+        # base.html titles the page "Error:" by the errors of `form`.
+        context.update(refused, form=next(iter(refused.values())))
+    return render(request, "dialogues/meeting.html", context, status=400 if refused else 200)
+
+
+def _followed_up(meeting: Meeting, previous: Meeting | None) -> Meeting | None:
+    """The SDD reviews the follow-up of the previous SDD's guidance; the consultations prepare it and follow it up."""
+    if meeting.series.kind == DialogueSeries.Kind.SDD:
+        return previous
+    if meeting.series.kind == DialogueSeries.Kind.CONSULTATIONS and meeting.series.prepares_id:
+        return (Meeting.objects.filter(series=meeting.series.prepares_id, status=Meeting.Status.HELD, date__lte=meeting.date)
+                .select_related("series")
+                .prefetch_related("guidance", Prefetch("actions", queryset=FollowUpAction.objects.select_related("owner")))
+                .order_by("-date").first())
+    return None
 
 
 @require_POST
@@ -148,18 +167,18 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _managed_meeting(request, pk)
     form = AgendaForm(request.POST, proposals=proposed_agenda(meeting, timezone.localdate()))
     if form.is_valid():
-        chosen = Commitment.objects.filter(pk__in=form.cleaned_data["commitments"]).select_related(
+        chosen = Commitment.objects.filter(pk__in=form.chosen()).select_related(
             "paragraph", "subparagraph").order_by("paragraph__number", "position")
         reasons = {p.commitment_id: p.reason_text for p in form.proposals.values()}
         try:
-            services.agenda_add(meeting=meeting, by=request.user, commitments=chosen, reasons=reasons,
-                                title=form.cleaned_data["title"])
-            messages.success(request, "The agenda has been updated.")
+            added = services.agenda_add(meeting=meeting, by=request.user, commitments=chosen, reasons=reasons,
+                                        title=form.cleaned_data["title"])
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(request, "Choose commitments from the proposals, or give an item of at most 300 characters.")
-    return redirect(meeting.get_absolute_url() + "#agenda")
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"{len(added)} item{pluralize(len(added))} added to the agenda.")
+            return redirect(meeting.get_absolute_url() + "#agenda")
+    return _meeting_page(request, meeting, {"agenda_form": form})
 
 
 @require_POST
@@ -169,12 +188,12 @@ def guidance_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.guidance_add(meeting=meeting, text=form.cleaned_data["text"], by=request.user)
-            messages.success(request, "The guidance has been recorded.")
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(request, "Write the guidance given (at most 5000 characters).")
-    return redirect(meeting.get_absolute_url() + "#guidance")
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "The guidance has been recorded.")
+            return redirect(meeting.get_absolute_url() + "#guidance")
+    return _meeting_page(request, meeting, {"guidance_form": form})
 
 
 @require_POST
@@ -186,13 +205,12 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.action_add(meeting=meeting, title=data["title"], owner=data["owner"], due_on=data["due_on"],
                                 guidance=data["guidance"], by=request.user)
-            messages.success(request, "The follow-up action has been recorded.")
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(request, "The action needs a title, an owner organisation and a due date: "
-                       + " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect(meeting.get_absolute_url() + "#actions")
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "The follow-up action has been recorded.")
+            return redirect(meeting.get_absolute_url() + "#actions")
+    return _meeting_page(request, meeting, {"action_form": form})
 
 
 @require_POST

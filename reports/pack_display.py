@@ -10,6 +10,9 @@ from reports.dashboard import STATUS_ORDER
 from commitments.status import Verdict
 from dialogues.models import Meeting
 from dialogues.pack import SENSITIVE, shown_areas
+from dialogues.selectors import REASONS
+
+PROPOSALS_SHOWN = 30  # on the page, the most pressing; the meeting page lists them all, and so does the PDF
 
 
 def pack_meeting(pk: int) -> Meeting:
@@ -58,10 +61,19 @@ def pack_context(meeting: Meeting, data: dict, frozen, readable: frozenset[int],
         shown[0]["current"] = True
     summary = data["summary"]
     bars = status_bars(summary["overall"], summary["per_side"], STATUS_ORDER)
+    shown_proposals = data["proposed"] if area is None else data["proposed"][:PROPOSALS_SHOWN]
     return {
         "meeting": meeting, "pack": data, "frozen": frozen, "areas": shown, "bars": bars, "order": STATUS_ORDER,
         "area_index": areas if area is not None else None, "all_areas": area == "all",
         "may_assess": may_assess, "verdicts": dict(Verdict.choices),
+        "proposals": {"shown": shown_proposals, "more": len(data["proposed"]) - len(shown_proposals),
+                      "counts": _proposal_counts(data["proposed"])},
         # An empty review column on every row says nothing: it shows once there is a review or one can be made.
         "with_reviews": may_assess or bool(summary["reviews"]),
     }
+
+
+def _proposal_counts(proposed: list[dict]) -> list[tuple[str, int]]:
+    """How many proposals each reason gives (a proposal with two reasons counts under both)."""
+    counts = [(reason.label, sum(reason.key in p.get("kinds", ()) for p in proposed)) for reason in REASONS]
+    return [(label, count) for label, count in counts if count]

@@ -13,6 +13,16 @@ from dialogues.models import DialogueSeries, Meeting
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
+def assert_no_sideways_scroll(page, screenshot, name: str):
+    """At 390 px wide, as on a phone, the page scrolls down only."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.locator("#proposals").scroll_into_view_if_needed()
+    screenshot(name)
+    page.set_viewport_size(size)
+
+
 def test_a_reviewer_plans_an_sdd_sees_the_proposed_agenda_and_records_its_outcome(
     partnership, reviewer, live_server, sign_in, assert_accessible, screenshot
 ):
@@ -35,14 +45,24 @@ def test_a_reviewer_plans_an_sdd_sees_the_proposed_agenda_and_records_its_outcom
     proposals = page.locator(".proposals li")
     expect(proposals.first).to_contain_text(re.compile("overdue|stale"))
     assert proposals.count() > 10  # nothing has been reported since adoption: everything is late
+    expect(page.get_by_role("heading", name=re.compile(r"^Update overdue or stale \(\d+\)$"))).to_be_visible()
     assert_accessible(page)
     screenshot("sdd-proposed-agenda")
+    assert_no_sideways_scroll(page, screenshot, "sdd-proposed-agenda-phone")
 
     proposals.nth(0).get_by_role("checkbox").check()
     proposals.nth(1).get_by_role("checkbox").check()
     page.get_by_label("Or add another item").fill("Review of the Partnership's areas (paragraph 61)")
-    page.get_by_role("button", name="Add to the agenda").click()
+    page.get_by_label("Or add another item").press("Enter")  # Enter adds what is ticked, not a reason's all
     expect(page.locator(".agenda li")).to_have_count(3)
+    expect(page.get_by_role("status").first).to_contain_text("3 items added to the agenda.")
+
+    # Every remaining overdue proposal at once, with the button of its reason (a plain form: no script involved).
+    every_late = page.get_by_role("button", name=re.compile(r"^Add all \d+ whose update is overdue or stale$"))
+    late = int(re.search(r"\d+", every_late.inner_text()).group())
+    every_late.click()
+    expect(page.locator(".agenda li")).to_have_count(3 + late)
+    assert_accessible(page)
 
     # The meeting takes place: the reviewer records it as held with its outcome (dated today for the test).
     page.get_by_role("link", name=re.compile("Edit the meeting")).click()
@@ -66,6 +86,6 @@ def test_a_reviewer_plans_an_sdd_sees_the_proposed_agenda_and_records_its_outcom
     assert_accessible(page)
 
     meeting = Meeting.objects.get(series__slug="security-and-defence-dialogue", status="held")
-    assert meeting.agenda.count() == 3 and meeting.guidance.count() == 1 and meeting.actions.count() == 1
+    assert meeting.agenda.count() == 3 + late and meeting.guidance.count() == 1 and meeting.actions.count() == 1
     series = DialogueSeries.objects.get(slug="security-and-defence-dialogue")
     assert series.next_due_on > timezone.localdate()  # the held meeting set the next one's due date
