@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit import log as audit
-from commitments.models import Commitment, Ownership, StatusUpdate
+from commitments.models import Commitment, CommitmentSide, Ownership, StatusUpdate
 from commitments.services import Evidence, StaleVersion, commitment_update_status, status_update_errors
 from commitments.status import Status
 from returns.models import Return
@@ -19,6 +19,10 @@ from returns.spreadsheet import ReturnRow
 
 FIELD_NAMES = {"status": "New status", "note": "Note", "as_of": "True as of", "marking": "Marking",
                "evidence": "Evidence", "side": "Side", "corrects": "Corrects"}
+
+
+# A side whose status the row cannot be checked against: no status moves back from "not yet assessed".
+UNKNOWN_SIDE = CommitmentSide(status=Status.NOT_ASSESSED)
 
 
 class _Rollback(Exception):
@@ -42,7 +46,7 @@ def _describe_conflict(commitment, version: int) -> str:
 
 def _run(rows: list[ReturnRow], *, organisation, partnership, by, now) -> list[ReturnRow]:
     """Called inside a transaction: each row through the status service, which locks its commitment. A row with
-    problems is told all of them at once, and not applied."""
+    problems is told all of them at once (a conflict with them), and not applied."""
     seen, applied = {}, Counter()
     for row in rows:
         row.error = row.conflict = ""
@@ -54,8 +58,10 @@ def _run(rows: list[ReturnRow], *, organisation, partnership, by, now) -> list[R
         current = commitment is not None and row.version is not None and commitment.version == row.version + applied[commitment.pk]
         problems = _problems(row, commitment, side if current else None, organisation, seen, partnership, now)
         seen.setdefault((row.commitment_id, row.side), row.row)
-        if problems:
-            row.error = " ".join(problems)
+        if commitment is not None and row.version is not None and not current and not _refused(problems):
+            row.conflict = _describe_conflict(commitment, row.version)
+        row.error = " ".join(problems)
+        if row.error or row.conflict:
             continue
         try:
             commitment_update_status(
@@ -84,8 +90,9 @@ def _told(errors: dict) -> str:
 
 def _problems(row: ReturnRow, commitment, side, organisation, seen: dict, partnership, now) -> list[str]:
     """Everything wrong with a row, as far as it can be read: which side it is, then its columns and the status
-    service's rules (commitments.services.status_update_errors), those on a `side` not changed meanwhile (a
-    changed one is a conflict, told by the service)."""
+    service's rules (commitments.services.status_update_errors). `side` is None when the row's side is unknown or
+    changed since the download (a conflict, told beside): then the rules that need the side's status (a note for a
+    move back) wait, and the others are told now, so a second upload does not bring new ones."""
     problems = []
     if row.commitment_id is None:
         problems.append("The Commitment id is missing or not a number: keep the column as downloaded.")
@@ -109,13 +116,18 @@ def _problems(row: ReturnRow, commitment, side, organisation, seen: dict, partne
         problems.append(f"“{row.as_of[8:]}” is not a date: write it as 2026-11-20.")
     else:
         as_of = date.fromisoformat(row.as_of)
-    if side is not None and not any(p.startswith("Refused") for p in problems):
-        errors = status_update_errors(side=side, status=status, note=row.note, as_of=as_of, marking=row.marking,
+    if not _refused(problems):
+        errors = status_update_errors(side=side or UNKNOWN_SIDE, status=status, note=row.note, as_of=as_of, marking=row.marking,
                                       evidence=_evidence(row), adopted_on=partnership.adopted_on,
                                       today=timezone.localdate(now))
         if errors:
             problems.append(_told(errors))
     return problems
+
+
+def _refused(problems: list[str]) -> bool:
+    """The row is on a side the organisation does not own: nothing else about it is theirs to be told."""
+    return any(p.startswith("Refused") for p in problems)
 
 
 def return_check(rows: list[ReturnRow], *, organisation, partnership, by, now=None) -> list[ReturnRow]:

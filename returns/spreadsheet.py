@@ -65,6 +65,7 @@ def build_workbook(organisation, partnership, *, produced_by: str) -> bytes:
         .order_by("commitment__paragraph__number", "commitment__position", "party__code")
         .distinct()
     )
+    today = timezone.localdate()
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
@@ -73,8 +74,11 @@ def build_workbook(organisation, partnership, *, produced_by: str) -> bytes:
         ("Return", f"Status return of {organisation.name} ({organisation.party.code})"),
         ("Partnership", partnership.short_title),
         ("Produced", f"{timezone.localtime():%d %B %Y %H:%M} for {produced_by}"),
-        ("How", "Fill in New status (and a note where needed) on the rows that changed; leave the others empty. "
-                "Do not change Commitment id, Side or Version. Upload the file on the Returns page."),
+        ("How", "Fill in New status on the rows that changed; leave the others empty. A Note is needed for at "
+                "risk, delayed and discontinued, and for any move back. True as of (required) is filled in with "
+                f"the day of download, {today:%d %B %Y}: change it to the day the new status became true, never a "
+                "day after you upload. Marking is OFFICIAL unless you choose OFFICIAL-SENSITIVE. Do not change "
+                "Commitment id, Side or Version. Upload the file on the Returns page."),
         ("Handling", "OFFICIAL (OFFICIAL-SENSITIVE once notes so marked are written in)"),
     ]
     for label, value in intro:
@@ -92,7 +96,7 @@ def build_workbook(organisation, partnership, *, produced_by: str) -> bytes:
     for side in sides:
         commitment = side.commitment
         sheet.append([commitment.pk, commitment.reference, commitment.title, side.party.code,
-                      Status(side.status).label, commitment.version, None, None, None, None, None, None])
+                      Status(side.status).label, commitment.version, None, None, today, None, None, None])
         for index, (name, _) in enumerate(COLUMNS, start=1):
             if name in EDITABLE:
                 sheet.cell(sheet.max_row, index).fill = editable_fill

@@ -1,17 +1,15 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from commitments.models import Ownership
-from dialogues.models import DialogueSeries, Meeting
 from agreement.models import Organisation
 from agreement.selectors import partnership_asked
 from returns.models import Return
+from returns.selectors import return_board
 from returns.services import return_apply, return_discard, return_upload, user_may_act_on
 from returns.spreadsheet import MAX_BYTES, ReturnFileError, build_workbook, read_workbook
 
@@ -33,24 +31,8 @@ def index(request: HttpRequest) -> HttpResponse:
     if _is_official(user):
         context["own_returns"] = Return.objects.filter(organisation=user.organisation_id).select_related("uploaded_by")[:20]
     if user.is_administrator:
-        context.update(_board(partnership))
+        context.update(return_board(partnership, timezone.localdate()))
     return render(request, "returns/index.html", context)
-
-
-def _board(partnership) -> dict:
-    """Who has and has not returned since the last Security and Defence Dialogue, before the next one."""
-    today = timezone.localdate()
-    sdd = Meeting.objects.filter(series__partnership=partnership, series__kind=DialogueSeries.Kind.SDD)
-    last = sdd.filter(status=Meeting.Status.HELD).order_by("-date").first()
-    upcoming = sdd.filter(status=Meeting.Status.PLANNED, date__gte=today).order_by("date").first()
-    since = last.date if last else partnership.adopted_on
-    owners = Organisation.objects.filter(
-        pk__in=Ownership.objects.filter(side__commitment__paragraph__partnership=partnership).values("organisation")
-    ).select_related("party").annotate(
-        last_return=Max("returns__applied_at", filter=Q(returns__state=Return.State.APPLIED, returns__partnership=partnership))
-    ).order_by("party__code", "short_name")
-    rows = [(org, org.last_return, bool(org.last_return and timezone.localdate(org.last_return) > since)) for org in owners]
-    return {"board": rows, "since": since, "upcoming": upcoming, "returned": sum(1 for _, _, r in rows if r)}
 
 
 def download(request: HttpRequest, slug: str) -> HttpResponse:
@@ -100,7 +82,11 @@ def _visible_return(request, pk) -> Return:
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = _visible_return(request, pk)
-    return render(request, "returns/detail.html", {"record": record, "may_apply": user_may_act_on(request.user, record)})
+    return render(request, "returns/detail.html", {
+        "record": record, "may_apply": user_may_act_on(request.user, record),
+        # base.html titles the page "Error:" while rows cannot be applied, as it does for a form's errors.
+        "row_problems": record.problems if record.state == Return.State.PREVIEWED else [],
+    })
 
 
 @require_POST

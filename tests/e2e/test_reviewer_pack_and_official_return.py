@@ -74,20 +74,39 @@ def test_an_official_uploads_a_return_reads_the_preview_and_applies_it(
     header = next(r for r in range(1, 20) if sheet.cell(r, 1).value == "Commitment id")
     names = [sheet.cell(header, c).value for c in range(1, 13)]
     first, second = header + 1, header + 2
-    for row, status, note in ((first, "On track", "Held as planned."), (second, "In progress", "")):
+    # A first return: New status (and a note) only; True as of comes filled in with the day.
+    for row, status, note in ((first, "On track", "Held as planned."), (second, "Nearly there", "")):
         sheet.cell(row, names.index("New status") + 1).value = status
         sheet.cell(row, names.index("Note") + 1).value = note
-        sheet.cell(row, names.index("True as of") + 1).value = date.today() - timedelta(days=2)
     path = tmp_path / "return.xlsx"
     book.save(path)
 
     page.get_by_label("Your filled-in return (.xlsx)").set_input_files(str(path))
     page.get_by_role("button", name="Upload and check").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Return of European External Action Service")
+    # The one bad row leads the page, focused, and links to its row.
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    assert page.title().startswith("Error: ")
+    assert_accessible(page)
+    summary.get_by_role("link", name=re.compile(f"^Row {second} ")).click()
+    assert page.url.endswith(f"#row-{second}")
+    expect(page.locator(f"#row-{second}")).to_be_in_viewport()
+    expect(page.get_by_role("button", name=re.compile("^Apply"))).to_have_count(0)
+
+    sheet.cell(second, names.index("New status") + 1).value = "In progress"
+    book.save(path)
+    page.get_by_role("link", name="Returns").first.click()
+    page.get_by_label("Your filled-in return (.xlsx)").set_input_files(str(path))
+    page.get_by_role("button", name="Upload and check").click()
     expect(page.get_by_text("Will be recorded")).to_have_count(2)
     assert not StatusUpdate.objects.exists()  # nothing until confirmed
+    assert not page.title().startswith("Error")
     assert_accessible(page)
 
     page.get_by_role("button", name="Apply 2 updates").click()
     expect(page.get_by_role("status").first).to_contain_text("2 updates recorded")
+    expect(page.get_by_text(re.compile("^✓ Recorded$"))).to_have_count(2)
+    expect(page.get_by_text("Will be recorded")).to_have_count(0)
     assert StatusUpdate.objects.filter(created_by=eu_official).count() == 2
+    assert {u.as_of for u in StatusUpdate.objects.all()} == {date.today()}

@@ -167,7 +167,8 @@ def test_round_trip_download_fill_preview_then_apply_records_normal_updates(clie
         assert sheet.get(r, "Current status") == Status(side.status).label
         assert sheet.get(r, "Version") == side.commitment.version
         assert all(sheet.get(r, name) is None for name in
-                   ("New status", "Note", "True as of", "Marking", "Evidence title", "Evidence address"))
+                   ("New status", "Note", "Marking", "Evidence title", "Evidence address"))
+        assert sheet.get(r, "True as of").date() == date.today()  # filled in with the day, as the form does
     first_row, second_row = sheet.row_of(first), sheet.row_of(second)
     assert sheet.get(first_row, "Current status") == "In progress"
     assert sheet.get(first_row, "Version") == 2
@@ -391,7 +392,7 @@ def test_every_bad_row_in_one_return_is_reported_at_once(client, partnership, eu
         ({"New status": "Nearly there", "True as of": AS_OF}, "“Nearly there” is not a status: choose one from the list."),
         ({"New status": "Delayed", "True as of": AS_OF}, "Note: Explain why the status is “delayed”."),
         ({"New status": "Discontinued", "True as of": AS_OF}, "Note: Explain why the status is “discontinued”."),
-        ({"New status": "On track"}, "Give the date the status is true as of."),
+        ({"New status": "On track", "True as of": None}, "Give the date the status is true as of."),
         ({"New status": "On track", "True as of": "31/02/2026"}, "“31/02/2026” is not a date: write it as 2026-11-20."),
         ({"New status": "On track", "True as of": date(2025, 1, 1)},
          "True as of: The date cannot be before the Partnership was adopted."),
@@ -523,7 +524,7 @@ def test_rows_of_another_organisations_return_are_refused(client, partnership, e
 
 
 def test_rows_edited_to_point_at_a_side_the_eeas_does_not_own_are_refused(client, partnership, eu_official):
-    both, elsewhere = commitment("14.1"), commitment("12c")  # 12(c): the EU side is the EEAS DSG's, not the EEAS's
+    both, elsewhere = commitment("14.1"), commitment("19.1")  # 19.1: the EU side is the EEAS Crisis Response Centre's
     assert not CommitmentSide.objects.filter(commitment=elsewhere, party__code="EU", owners__organisation__slug="eeas").exists()
     client.force_login(eu_official)
     sheet = ReturnSheet(download(client))
