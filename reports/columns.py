@@ -4,7 +4,7 @@ from operator import attrgetter
 
 from django.db import connection
 from django.db.models import F, OuterRef, QuerySet, StringAgg, Subquery, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from commitments.access import may_read_note
 from reports.charts import status_bars
@@ -57,12 +57,18 @@ def history_rows(updates: QuerySet) -> QuerySet:
         text=StringAgg(link, Value("; "), order_by=_in_order("pk")),
     )
     return updates.annotate(
-        party_code=F("side__party__code"), author=F("created_by__username"),
+        party_code=F("side__party__code"), author=_person("created_by"),
         evidence_text=Subquery(links.values("text")),
     ).values_list(
         "id", "created_at", "as_of", "commitment_id", "party_code", "status", "previous_status", "note",
         "evidence_text", "marking", "author", "on_time", "corrects_id", "illustrative", named=True,
     )
+
+
+def _person(user: str):
+    """A person's full name, as User.get_full_name() makes it, or their user name if they have none."""
+    full = Trim(Concat(f"{user}__first_name", Value(" "), f"{user}__last_name", output_field=TextField()))
+    return Coalesce(NullIf(full, Value("")), F(f"{user}__username"), output_field=TextField())
 
 
 def _in_order(*fields):

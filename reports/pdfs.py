@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -28,10 +28,15 @@ MAX_ATTEMPTS = 3  # a job that kills its worker every time fails instead of loop
 KEEP_PRIVATE = timedelta(days=1)  # a PDF that is not reusable is a one-off download
 
 RENDERERS: dict[str, Callable[[GeneratedPdf], bytes]] = {}
+KEEP_REUSABLE: dict[str, timedelta] = {}  # per kind; a kind not named keeps its reusable PDFs
 
 
-def register(kind: str, render: Callable[[GeneratedPdf], bytes]) -> None:
+def register(kind: str, render: Callable[[GeneratedPdf], bytes], *, keep: timedelta | None = None) -> None:
+    """`render` makes the PDFs of `kind`; with `keep`, even reusable ones go that long after they were asked for
+    (a kind whose key names a day: nobody asks for that key again)."""
     RENDERERS[kind] = render
+    if keep is not None:
+        KEEP_REUSABLE[kind] = keep
 
 
 def _enqueue(pdf_id: int) -> None:
@@ -103,15 +108,19 @@ def pdf_render(pdf_id: int, *, now: datetime | None = None) -> bool:
 
 def pdf_sweep(*, now: datetime | None = None) -> dict:
     """1. Jobs still rendering after the timeout lost their worker: back to the queue (or failed after
-    MAX_ATTEMPTS). 2. PDFs that are not reusable go after a day. 3. Jobs left queued past the grace period (the
-    broker was down, the message lost) are rendered here, oldest first, each claimed like any other render."""
+    MAX_ATTEMPTS). 2. PDFs that are not reusable go after a day, reusable ones of a kind registered with `keep`
+    after that. 3. Jobs left queued past the grace period (the broker was down, the message lost) are rendered
+    here, oldest first, each claimed like any other render."""
     now = now or timezone.now()
     stuck = GeneratedPdf.objects.filter(state=State.RENDERING, started_at__lt=now - RENDER_TIMEOUT)
     abandoned = stuck.filter(attempts__gte=MAX_ATTEMPTS).update(
         state=State.FAILED, finished_at=now, error=f"Rendering started {MAX_ATTEMPTS} times and never finished (its worker stopped)."
     )
     requeued = stuck.update(state=State.QUEUED)
-    deleted, _ = GeneratedPdf.objects.filter(reusable=False, requested_at__lt=now - KEEP_PRIVATE).delete()
+    expired = Q(reusable=False, requested_at__lt=now - KEEP_PRIVATE)
+    for kind, keep in KEEP_REUSABLE.items():
+        expired |= Q(kind=kind, reusable=True, requested_at__lt=now - keep)
+    deleted, _ = GeneratedPdf.objects.filter(expired).delete()
     waiting = GeneratedPdf.objects.filter(state=State.QUEUED, requested_at__lt=now - QUEUED_GRACE).order_by("requested_at")
     rendered = sum(pdf_render(pk, now=now) for pk in list(waiting.values_list("pk", flat=True)))
     return {"requeued": requeued, "abandoned": abandoned, "deleted": deleted, "rendered": rendered}

@@ -10,6 +10,8 @@ urlpatterns = [
     path("history.<str:fmt>", views.history_export, name="history_export"),
     path("overview.<str:fmt>", views.overview_export, name="overview"),
     path("changes.<str:fmt>", views.changes_export, name="changes"),
+    path("pdf/<int:pdf_id>/", views.pdf_status, name="pdf_status"),
+    path("pdf/<int:pdf_id>/download/", views.pdf_file, name="pdf_file"),
 ]
 
 dashboard_patterns = (

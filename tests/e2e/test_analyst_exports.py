@@ -10,6 +10,8 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from commitments.models import Commitment
+from reports.models import GeneratedPdf
+from reports.pdfs import pdf_render
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -33,8 +35,14 @@ def test_an_analyst_downloads_the_filtered_list_and_reads_it_by_script(partnersh
     assert refs == sorted(expected)
     assert "Strength: Exploratory" in next(sheet.cell(r, 2).value for r in range(1, 8) if sheet.cell(r, 1).value == "Filters")
 
+    # The PDF is prepared in the background: a page says so and refreshes itself until it is ready.
+    page.get_by_role("link", name="PDF").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("The commitment list")
+    expect(page.get_by_role("status")).to_contain_text("The PDF is being prepared")
+    assert_accessible(page)
+    assert pdf_render(GeneratedPdf.objects.get().pk)  # as the worker does
     with page.expect_download() as pdf:
-        page.get_by_role("link", name="PDF").first.click()
+        page.get_by_role("link", name="Download the PDF").click()  # there once the page has refreshed itself
     text = "".join(p.extract_text() for p in PdfReader(pdf.value.path()).pages)
     assert f"{len(expected)} commitment" in text and "Produced by" in text
 

@@ -9,7 +9,6 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from commitments.models import Commitment
 from commitments.services import Evidence, commitment_update_status
@@ -72,24 +71,6 @@ def test_the_xlsx_has_a_frozen_header_filters_widths_and_real_dates(signed_in, p
     assert sheet.cell(first, 2).is_date and sheet.cell(first, 2).number_format == "dd mmm yyyy"
     note = sheet.cell(first, 8)
     assert (note.value, note.data_type) == ('=HYPERLINK("x")', "s")  # text, never a formula
-
-
-def test_the_pdf_opens_and_holds_the_rows(signed_in, partnership):
-    response = signed_in.get(reverse("reports:commitments", args=["pdf"]), {"area": "cyber-issues"})
-    assert response["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content(response))).pages)
-    assert "Commitments" in text and "Produced by" in text and "OFFICIAL" in text
-    for commitment in Commitment.objects.filter(paragraph__area__slug="cyber-issues"):
-        assert commitment.reference in text
-
-
-def test_the_overview_report_pdf_has_its_charts_and_tables(signed_in, partnership):
-    response = signed_in.get(reverse("reports:overview", args=["pdf"]))
-    reader = PdfReader(io.BytesIO(content(response)))
-    text = "".join(page.extract_text() for page in reader.pages)
-    assert "Progress by area and by owner organisation" in text
-    assert "Maritime Security" in text and "European External Action Service" in text
-    assert "Status of commitments" in text
 
 
 def test_the_overview_workbook_has_a_sheet_per_breakdown(signed_in, partnership):
