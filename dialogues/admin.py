@@ -2,7 +2,10 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from common.admin import ReadOnly, ReadOnlyInline
-from dialogues.models import AgendaItem, DialogueSeries, FollowUpAction, Guidance, Meeting, Notification, Reminder, SweepRun
+from dialogues.models import (
+    AgendaItem, ChaseHold, DialogueSeries, DigestPreference, FollowUpAction, Guidance, Meeting, Notification, Reminder,
+    SweepRun,
+)
 from dialogues.services import series_reschedule
 
 
@@ -82,6 +85,20 @@ class NotificationAdmin(admin.ModelAdmin):
     list_display = ["title", "user", "created_at", "read_at"]
     list_select_related = ["user"]
     readonly_fields = [f.name for f in Notification._meta.fields]
+
+
+# Each person answers their own chases and chooses their own digest, in the app (dialogues.chasing): read here.
+@admin.register(ChaseHold)
+class ChaseHoldAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["user", "side", "due_on", "snoozed_until", "created_at"]
+    list_select_related = ["user", "side__commitment", "side__party"]
+
+
+@admin.register(DigestPreference)
+class DigestPreferenceAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["user", "frequency", "updated_at"]
+    list_filter = ["frequency"]
+    list_select_related = ["user"]
 
 
 @admin.register(SweepRun)

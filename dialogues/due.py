@@ -1,20 +1,24 @@
 """What reminders are due, worked out from the data on every sweep (dialogues.reminders records and sends them):
 meetings coming up, series with no meeting planned, calls for updates before each Security and Defence Dialogue,
-the daily overdue digest and its escalation, follow-up actions coming due."""
+the overdue digest (daily or weekly, as each person chooses, less what they acknowledged or snoozed) and its
+escalation, follow-up actions coming due."""
 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
 from commitments.cadence import DueState
 from commitments.models import CommitmentSide, Ownership
-from dialogues.models import DialogueSeries, FollowUpAction, Meeting, Reminder
+from dialogues.models import ChaseHold, DialogueSeries, DigestPreference, FollowUpAction, Meeting, Reminder
+
+WEEKLY = DigestPreference.Frequency.WEEKLY
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,7 @@ class Due:
     body: str
     link: str
     due_at: datetime
+    items: tuple = ()  # a chase's sides, as chase_item() gives them
 
 
 def _at(day, hour: int = 0) -> datetime:
@@ -49,7 +54,7 @@ class Subject:
 
     key: str
     people: Callable[[], list[User]]
-    make: Callable[[User], Due]
+    make: Callable[[User], Due | None]  # None: nothing for this person (they silenced all of it)
 
 
 def _meeting_subjects(today):
@@ -146,39 +151,103 @@ def _late_sides(today):
     )
 
 
+def chase_item(side: CommitmentSide, today: date) -> dict:
+    """One late side as a chase lists it, stored on the reminder: the e-mail, its notification and the answers to it
+    (acknowledge, snooze) all read the same entry."""
+    return {
+        "side": side.pk, "due_on": side.due_on.isoformat(), "due": f"{side.due_on:%d %b %Y}",
+        "reference": side.commitment.reference, "title": side.commitment.title, "party": side.party.code,
+        "state": side.due_state(today).label.lower(), "link": side.commitment.get_absolute_url(),
+    }
+
+
+def _held_sides(today: date, now: datetime) -> dict[int, set[int]]:
+    """The late sides each person has acknowledged (for the due date chased) or snoozed until after `now`."""
+    holds = ChaseHold.objects.filter(side__overdue_on__lte=today, due_on=F("side__due_on")).filter(
+        Q(snoozed_until=None) | Q(snoozed_until__gt=now))
+    held = defaultdict(set)
+    for user_id, side_id in holds.values_list("user_id", "side_id"):
+        held[user_id].add(side_id)
+    return held
+
+
+def _weekly_organisations() -> set[int]:
+    """The organisations where someone chose the weekly digest."""
+    return set(DigestPreference.objects.filter(frequency=WEEKLY).values_list("user__organisation", flat=True))
+
+
+def _digest_readers(organisation_id: int, frequency: str, weekly_organisations: Callable[[], set[int]]) -> list[User]:
+    """The organisation's active officials who chose this frequency (no choice made: daily)."""
+    if frequency == WEEKLY and organisation_id not in weekly_organisations():
+        return []  # every sweep of the week asks this of every organisation: one query answers them all
+    weekly = Exists(DigestPreference.objects.filter(user=OuterRef("pk"), frequency=WEEKLY))
+    readers = User.objects.filter(is_official=True, is_active=True, organisation=organisation_id)
+    return list(readers.filter(weekly if frequency == WEEKLY else ~weekly))
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """One sending of the digest: today's daily one, or this week's weekly one (sent from its weekday on, so a week
+    whose weekday passed with nothing running still gets it)."""
+
+    frequency: str
+    label: str
+    due_at: datetime
+
+
+def _occasions(now: datetime, today: date) -> list[Occasion]:
+    occasions = []
+    if now >= (daily := _at(today, settings.REMINDER_DIGEST_HOUR)):
+        occasions.append(Occasion(DigestPreference.Frequency.DAILY, f"{today:%Y%m%d}", daily))
+    send_day = today - timedelta(days=today.weekday() - settings.REMINDER_DIGEST_WEEKDAY)
+    if send_day <= today and now >= (weekly := _at(send_day, settings.REMINDER_DIGEST_HOUR)):
+        year, week, _ = send_day.isocalendar()
+        occasions.append(Occasion(WEEKLY, f"{year}W{week:02}", weekly))
+    return occasions
+
+
+def _digest_maker(organisation, items: list[dict], occasion: Occasion, held: Callable[[], dict[int, set[int]]]):
+    def make(user) -> Due | None:
+        silenced = held().get(user.pk, set())
+        mine = tuple(item for item in items if item["side"] not in silenced)
+        if not mine:
+            return None  # everything acknowledged or snoozed: nothing to chase this time
+        count = f"{len(mine)} status update{'s' if len(mine) != 1 else ''}"
+        weekly = occasion.frequency == WEEKLY
+        return Due(
+            key=f"digest:{user.pk}:{occasion.label}",
+            kind=Reminder.Kind.DIGEST,
+            recipient=user,
+            subject=f"{'This week: ' if weekly else ''}{count} overdue for {organisation.short_name}",
+            body=("This week, these" if weekly else "These")
+            + " commitments owned by your organisation are waiting for a status update.",
+            link="/my-work/",
+            due_at=occasion.due_at,
+            items=mine,
+        )
+
+    return make
+
+
 def _digest_subjects(now, today, late):
-    digest_time = _at(today, settings.REMINDER_DIGEST_HOUR)
-    if now < digest_time:
+    occasions = _occasions(now, today)
+    if not occasions:
         return
+    # Read once a sweep, and only if some digest is new.
+    held, weekly_organisations = cache(lambda: _held_sides(today, now)), cache(_weekly_organisations)
     by_org = defaultdict(list)
     for side in late:
         for owner in side.owners.all():
             by_org[owner.organisation].append(side)
     for organisation, sides in by_org.items():
-        # Everyone in the organisation gets the same list: written once, however many officials it has.
-        lines = [
-            f"- {side.commitment.reference} {side.commitment.title} ({side.party.code}): "
-            f"{side.due_state(today).label.lower()}, due {side.due_on:%d %b %Y}"
-            for side in sides
-        ]
-        subject = f"{len(lines)} status update{'s' if len(lines) != 1 else ''} overdue for {organisation.short_name}"
-        body = "These commitments owned by your organisation are waiting for a status update:\n" + "\n".join(lines)
+        # Everyone in the organisation gets the same list (less what each silenced): written once.
+        items = [chase_item(side, today) for side in sides]
+        for occasion in occasions:
+            def people(org=organisation.pk, frequency=occasion.frequency):
+                return _digest_readers(org, frequency, weekly_organisations)
 
-        def people(org=organisation.pk):
-            return _officials([org]).get(org, [])
-
-        def make(user, subject=subject, body=body):
-            return Due(
-                key=f"digest:{user.pk}:{today:%Y%m%d}",
-                kind=Reminder.Kind.DIGEST,
-                recipient=user,
-                subject=subject,
-                body=body,
-                link="/my-work/",
-                due_at=digest_time,
-            )
-
-        yield Subject(f"digest:org{organisation.pk}:{today:%Y%m%d}", people, make)
+            yield Subject(f"digest:org{organisation.pk}:{occasion.label}", people,
+                          _digest_maker(organisation, items, occasion, held))
 
 
 def _escalation_subjects(today, late):
@@ -202,6 +271,7 @@ def _escalation_subjects(today, late):
                           f"due {side.due_on:%d %B %Y}. You are its designated senior contact."),
                     link=side.commitment.get_absolute_url(),
                     due_at=_at(side.overdue_on + timedelta(days=settings.REMINDER_ESCALATION_DAYS)),
+                    items=(chase_item(side, today),),
                 )
 
             yield Subject(f"escalation:{side.pk}:{side.due_on:%Y%m%d}:senior{senior.pk}", lambda senior=senior: [senior], make)
@@ -238,8 +308,6 @@ def plan(now: datetime) -> list[Due]:
     recorded = set(
         Reminder.objects.filter(subject__in=[s.key for s in subjects]).values_list("subject", flat=True).order_by().distinct()
     )
-    return [
-        (subject.key, subject.make(user))
-        for subject in subjects if subject.key not in recorded
-        for user in subject.people()
-    ]
+    made = ((subject.key, subject.make(user)) for subject in subjects if subject.key not in recorded
+            for user in subject.people())
+    return [(key, due) for key, due in made if due is not None]

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from commitments.cadence import add_months
-from commitments.models import Commitment, Marking
+from commitments.models import Commitment, CommitmentSide, Marking
 from commitments.status import Cadence, Verdict
 from agreement.models import Organisation, Paragraph, Partnership
 
@@ -206,6 +206,9 @@ class Reminder(models.Model):
     body = models.TextField()
     link = models.CharField(max_length=300, help_text="Path of the page the reminder is about.")
     due_at = models.DateTimeField(help_text="When it became due.")
+    # What a chase is about, one entry per commitment side: its reference, title, party, due state and date, and the
+    # path of its page; the e-mail, the notification and acknowledging or snoozing read it (dialogues.due.chase_item).
+    items = models.JSONField(default=list, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
@@ -240,6 +243,44 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ChaseHold(models.Model):
+    """A person's answer to the chase about one overdue side: acknowledged (no `snoozed_until`), which holds until the
+    side's next due date, or snoozed until a moment. Both are for the due date chased: once the side is updated its
+    due date moves, the hold no longer matches it, and a later lapse is chased again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chase_holds")
+    side = models.ForeignKey(CommitmentSide, on_delete=models.CASCADE, related_name="chase_holds")
+    due_on = models.DateField(help_text="The due date that was overdue when the chase was answered.")
+    snoozed_until = models.DateTimeField(null=True, blank=True, help_text="Empty: acknowledged until the next due date.")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "side", "due_on"], name="chase_hold_once")]
+
+    def __str__(self):
+        return f"{self.user} on {self.side}"
+
+    def holds(self, due_on: date, now) -> bool:
+        """Whether it silences the chase about its side, due on `due_on`, at `now`."""
+        return self.due_on == due_on and (self.snoozed_until is None or self.snoozed_until > now)
+
+
+class DigestPreference(models.Model):
+    """How often a person gets the overdue digest; without a row, daily (as it always was)."""
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Daily"
+        WEEKLY = "weekly", "Weekly"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_preference")
+    frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.DAILY)
+    updated_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.user}: {self.get_frequency_display().lower()}"
 
 
 class SweepRun(models.Model):

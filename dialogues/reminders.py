@@ -13,20 +13,17 @@ from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.backends.django import Template
-from django.template.loader import get_template
 from django.utils import timezone
 
 from audit import log as audit
 from dialogues.due import Due, plan
-from dialogues.mail import ReminderMail
+from dialogues.mail import Bodies, ReminderMail
 from dialogues.models import Notification, Reminder, SweepRun
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 BATCH_SIZE = 500  # claimed, sent over one mail connection and written back together
 IN_APP_ONLY = "No e-mail address: delivered in the app only."
-Templates = tuple[Template, Template]  # the text and the HTML body, loaded once per sweep
 
 
 @dataclass
@@ -48,7 +45,8 @@ def _record(due: list[tuple[str, Due]], now: datetime) -> int:
     A concurrent sweep may insert the same rows: the unique key keeps one of each, whoever wins."""
     rows = [
         Reminder(key=item.key, subject=subject, kind=item.kind, recipient=item.recipient, subject_line=item.subject,
-                 body=item.body, link=item.link, due_at=item.due_at, next_attempt_at=now, created_at=now)
+                 body=item.body, link=item.link, items=list(item.items), due_at=item.due_at, next_attempt_at=now,
+                 created_at=now)
         for subject, item in due
     ]
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
@@ -77,7 +75,7 @@ def _claim(now: datetime) -> list[Reminder]:
     lets only one writer at a time)."""
     with transaction.atomic():
         batch = list(
-            Reminder.objects.filter(_claimable(now)).select_related("recipient")
+            Reminder.objects.filter(_claimable(now)).select_related("recipient", "notification")
             .select_for_update(skip_locked=True, of=("self",))
             .order_by("due_at", "pk")[:BATCH_SIZE]
         )
@@ -91,10 +89,8 @@ def _claim(now: datetime) -> list[Reminder]:
     return batch
 
 
-def _message(reminder: Reminder, templates: Templates) -> ReminderMail:
-    url = settings.SITE_URL.rstrip("/") + reminder.link
-    context = {"reminder": reminder, "url": url, "user": reminder.recipient, "site_name": settings.SITE_NAME}
-    text, html = (template.render(context) for template in templates)
+def _message(reminder: Reminder, bodies: Bodies) -> ReminderMail:
+    text, html = bodies.render(reminder)
     # One Message-ID per reminder, whichever attempt sends it: a mail client shows a resent reminder once.
     headers = {"Message-ID": f"<reminder-{reminder.pk}@{urlsplit(settings.SITE_URL).hostname or 'tracker'}>"}
     if reminder.attempts > 1:
@@ -107,9 +103,9 @@ def _message(reminder: Reminder, templates: Templates) -> ReminderMail:
     return message
 
 
-def _send_one(connection, reminder: Reminder, templates: Templates, now: datetime) -> Exception | None:
+def _send_one(connection, reminder: Reminder, bodies: Bodies, now: datetime) -> Exception | None:
     try:
-        connection.send_messages([_message(reminder, templates)])
+        connection.send_messages([_message(reminder, bodies)])
     except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried, the batch goes on
         return exc
     # Marked at once: a sweep killed from here on sends again at most the one message it had in flight.
@@ -117,7 +113,7 @@ def _send_one(connection, reminder: Reminder, templates: Templates, now: datetim
     return None
 
 
-def _send_batch(batch: list[Reminder], templates: Templates, now: datetime) -> dict[int, Exception | None]:
+def _send_batch(batch: list[Reminder], bodies: Bodies, now: datetime) -> dict[int, Exception | None]:
     """Send the batch's e-mails over one connection; the outcome by reminder id (None: sent) of those with an address.
 
     Each message fails on its own, so one refused address does not fail the others."""
@@ -128,7 +124,7 @@ def _send_batch(batch: list[Reminder], templates: Templates, now: datetime) -> d
     try:
         with mailers.default as connection:
             for reminder in mailed:
-                outcome[reminder.pk] = _send_one(connection, reminder, templates, now)
+                outcome[reminder.pk] = _send_one(connection, reminder, bodies, now)
     except Exception as exc:  # noqa: BLE001 - it did not open (nothing went) or did not close (what went, went)
         outcome = {r.pk: outcome.get(r.pk, exc) for r in mailed}
     return outcome
@@ -159,9 +155,9 @@ def _write_back(batch: list[Reminder], outcome: dict[int, Exception | None], now
 
 def _deliver(now: datetime, report: Report) -> None:
     """Claim, send and write back a batch at a time, until nothing due is pending (what failed waits its backoff)."""
-    templates = (get_template("email/reminder.txt"), get_template("email/reminder.html"))
+    bodies = Bodies()  # its templates loaded, and each digest's list rendered, once a sweep
     while batch := _claim(now):
-        _write_back(batch, _send_batch(batch, templates, now), now, report)
+        _write_back(batch, _send_batch(batch, bodies, now), now, report)
 
 
 def send_due_reminders(*, now: datetime | None = None, dry_run: bool = False) -> Report:

@@ -15,5 +15,8 @@ urlpatterns = [
     path("actions/<int:pk>/status/", views.action_status, name="action_status"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/<int:pk>/", views.notification_page, name="notification"),
+    path("notifications/<int:pk>/answer/", views.notification_answer, name="notification_answer"),
+    path("notifications/digest/", views.digest_frequency, name="digest_frequency"),
     path("calendar/", views.calendar_page, name="calendar"),
 ]

@@ -1,4 +1,5 @@
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,14 +7,17 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from commitments.models import Commitment
 from commitments.services import StaleVersion
-from dialogues import calendar, services
+from common.pagination import CappedPaginator
+from dialogues import calendar, chasing, services
 from dialogues.access import (
     meeting_for,
     user_may_manage_meetings,
@@ -22,7 +26,7 @@ from dialogues.access import (
     user_may_update_action,
 )
 from dialogues.forms import ActionForm, ActionStatusForm, AgendaForm, GuidanceForm, MeetingForm
-from dialogues.models import DialogueSeries, FollowUpAction, Meeting, Notification
+from dialogues.models import DialogueSeries, FollowUpAction, Meeting, Notification, Reminder
 from dialogues.selectors import (
     meeting_detail,
     meetings_for,
@@ -231,9 +235,18 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(action.meeting.get_absolute_url() + "#actions")
 
 
+NOTIFICATIONS_PAGE = 25
+CHASE_ANSWERS = {
+    "acknowledge": ("Acknowledged: not chased again until the next due date.", chasing.chase_acknowledge),
+    "snooze": ("Snoozed: not chased again until the snooze ends.", chasing.chase_snooze),
+    "resume": ("You will be chased again from the next digest.", chasing.chase_resume),
+}
+
+
 def notifications(request: HttpRequest) -> HttpResponse:
-    items = Notification.objects.filter(user=request.user).order_by("-created_at")[:100]
-    return render(request, "dialogues/notifications.html", {"items": items})
+    items = Notification.objects.filter(user=request.user).select_related("reminder").order_by("-created_at", "-pk")
+    page = CappedPaginator(items, NOTIFICATIONS_PAGE).get_page(request.GET.get("page"))
+    return render(request, "dialogues/notifications.html", {"items": page.object_list, "page": page})
 
 
 @require_POST
@@ -242,12 +255,72 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     return redirect("dialogues:notifications")
 
 
+def _own_notification(request: HttpRequest, pk: int) -> Notification:
+    """The signed-in person's notification; another's is not found (its very existence is theirs)."""
+    return get_object_or_404(Notification.objects.select_related("reminder"), pk=pk, user=request.user)
+
+
+def notification_page(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = _own_notification(request, pk)
+    is_digest = notification.reminder.kind == Reminder.Kind.DIGEST
+    lines = chasing.chase_lines(notification, now=timezone.now()) if is_digest else []
+    return render(request, "dialogues/notifications_detail.html", {
+        "notification": notification, "lines": lines, "is_digest": is_digest, "snooze_days": chasing.SNOOZE_DAYS,
+        "chased": [line.item["side"] for line in lines if line.standing == chasing.Standing.CHASED],
+    })
+
+
+@require_POST
+def notification_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """Acknowledge, snooze or resume the chase about the sides a digest lists (only its recipient may)."""
+    notification = _own_notification(request, pk)
+    answer = CHASE_ANSWERS.get(request.POST.get("answer", ""))
+    if answer is None:
+        messages.error(request, "Choose to acknowledge, snooze or be chased again.")
+        return redirect(_chase_url(notification))
+    done, service = answer
+    extra = {"days": request.POST.get("days", "")} if service is chasing.chase_snooze else {}
+    try:
+        service(notification=notification, side_ids=request.POST.getlist("side"), by=request.user, **extra)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(_chase_url(notification))
+
+
+def _chase_url(notification: Notification) -> str:
+    return reverse("dialogues:notification", args=[notification.pk]) + "#chased"
+
+
+def digest_frequency(request: HttpRequest) -> HttpResponse:
+    """Each person chooses daily or weekly for their own digest."""
+    chosen, errors = chasing.digest_frequency_of(request.user), {}
+    if request.method == "POST":
+        try:
+            chasing.digest_frequency_set(frequency=request.POST.get("frequency", ""), by=request.user)
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(request, "Your choice has been saved.")
+            return redirect("dialogues:digest_frequency")
+    return render(request, "dialogues/notifications_frequency.html", {
+        "chosen": chosen, "errors": errors,
+        "weekday": WEEKDAYS[settings.REMINDER_DIGEST_WEEKDAY], "hour": settings.REMINDER_DIGEST_HOUR,
+    }, status=400 if errors else 200)
+
+
 def calendar_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
+        first = not request.user.calendar_token
         services.calendar_address_renew(user=request.user)
-        messages.success(request, "A new calendar address has been made; the old one no longer works.")
+        messages.success(request, "Your calendar address has been made." if first
+                         else "A new calendar address has been made; the old one no longer works.")
         return redirect("dialogues:calendar")
-    return render(request, "dialogues/calendar.html", {})
+    token = request.user.calendar_token
+    # The site's configured address, as the feed's own links use.
+    feed_url = settings.SITE_URL.rstrip("/") + reverse("calendar_feed", args=[token]) if token else ""
+    return render(request, "dialogues/calendar.html", {"feed_url": feed_url})
 
 
 @login_not_required
@@ -256,7 +329,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = User.objects.filter(calendar_token=token, is_active=True).select_related("organisation").first()
     if user is None or not token or not user.has_role:
         raise Http404("No such calendar.")
-    response = HttpResponse(calendar.feed_for(user, timezone.localdate()), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(calendar.feed_for(user, now=timezone.now()), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="partnership-tracker.ics"'
     response["Cache-Control"] = "private, no-store"
     return response

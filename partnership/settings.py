@@ -277,6 +277,10 @@ CELERY_TASK_ALWAYS_EAGER = False
 REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300)
 PDF_SWEEP_SECONDS = env_int("PDF_SWEEP_SECONDS", 60)
 REMINDER_DIGEST_HOUR = env_int("REMINDER_DIGEST_HOUR", 7)  # the daily digest's hour, local time
+# The weekly digest's day, for those who choose it: 0 is Monday, 6 Sunday (at the digest hour).
+REMINDER_DIGEST_WEEKDAY = env_int("REMINDER_DIGEST_WEEKDAY", 0)
+if not 0 <= REMINDER_DIGEST_WEEKDAY <= 6:
+    raise ValueError(f"REMINDER_DIGEST_WEEKDAY must be 0 (Monday) to 6 (Sunday), not {REMINDER_DIGEST_WEEKDAY}.")
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {
         "task": "dialogues.tasks.sweep_reminders",

@@ -2,7 +2,8 @@
 making a new address or by losing every role; it holds the meetings the user may see and, for an official, their
 organisation's update due dates and open follow-up actions. Feeds are parsed with the real `icalendar` package."""
 
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -177,3 +178,74 @@ def test_the_feed_of_a_user_whose_roles_were_all_removed_is_not_found(eu_officia
     eu_official.save(update_fields=["is_official"])
 
     assert fetch(path).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# A valid feed (RFC 5545), on the site's configured address
+
+
+SITE = "https://tracker.example.org"
+
+
+@pytest.fixture
+def feed(settings, eu_official, planned, held, eeas_action):
+    """The EEAS official's feed as bytes, with SITE_URL set to the site's public address."""
+    settings.SITE_URL = SITE
+    response = fetch(make_address(eu_official))
+    assert response.status_code == 200
+    return response.content
+
+
+def test_the_feed_parses_with_the_calendar_and_every_event_its_required_properties(feed):
+    calendar = Calendar.from_ical(feed)
+
+    assert (str(calendar["VERSION"]), str(calendar["PRODID"])) == ("2.0", "-//EU-UK Partnership Tracker//EN")
+    assert calendar.errors == []
+    events = calendar.walk("VEVENT")
+    assert len(events) > 10
+    for event in events:
+        assert event.errors == []
+        assert {"UID", "DTSTAMP", "DTSTART", "SUMMARY", "URL"} <= set(event), event
+        assert event["DTEND"].dt == event["DTSTART"].dt + timedelta(days=1)  # all-day events, one day long
+    assert len({str(event["UID"]) for event in events}) == len(events)
+
+
+def test_each_events_dtstamp_is_a_utc_date_time_not_a_date(feed):
+    assert b"DTSTAMP;VALUE=DATE" not in feed
+    stamps = [event["DTSTAMP"].dt for event in Calendar.from_ical(feed).walk("VEVENT")]
+
+    assert all(isinstance(stamp, datetime) and stamp.utcoffset() == timedelta(0) for stamp in stamps)
+    assert all(abs(stamp - timezone.now()) < timedelta(minutes=5) for stamp in stamps)  # when the feed was made
+    assert re.search(rb"\r\nDTSTAMP:\d{8}T\d{6}Z\r\n", feed)
+
+
+def test_every_event_links_to_its_page_on_the_configured_site(feed, planned, held, eeas_action):
+    urls = {str(event["SUMMARY"]): str(event["URL"]) for event in Calendar.from_ical(feed).walk("VEVENT")}
+
+    assert all(url.startswith(f"{SITE}/") for url in urls.values())
+    assert not [url for url in urls.values() if ":8000" in url]
+    assert urls[planned.series.name] == f"{SITE}/dialogues/meetings/{planned.pk}/"
+    assert urls[f"{held.series.name} (held)"] == f"{SITE}/dialogues/meetings/{held.pk}/"
+    assert urls[f"Action due: {eeas_action.title}"] == f"{SITE}/dialogues/meetings/{held.pk}/"
+    side = CommitmentSide.objects.get(commitment__ref="14.1", party__code="EU")
+    assert urls["Update due: ¶14.1 (EU)"] == f"{SITE}/commitments/{side.commitment_id}/"
+
+
+def test_the_calendar_page_gives_the_address_on_the_configured_site(client, settings, eu_official):
+    settings.SITE_URL = SITE
+    make_address(eu_official)
+    client.force_login(eu_official)
+
+    html = client.get("/dialogues/calendar/").content.decode()
+
+    assert f'value="{SITE}/calendar/{eu_official.calendar_token}.ics"' in html
+
+
+def test_the_first_address_is_made_without_saying_an_old_one_stopped_working(client, eu_official):
+    client.force_login(eu_official)
+
+    first = client.post("/dialogues/calendar/", follow=True).content.decode()
+    again = client.post("/dialogues/calendar/", follow=True).content.decode()
+
+    assert "Your calendar address has been made." in first and "no longer works" not in first
+    assert "A new calendar address has been made; the old one no longer works." in again
