@@ -12,14 +12,16 @@ endif
 
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
-RUN_ENV := DEBUG=true
+# `make run PORT=8080` serves elsewhere; the app's links (SITE_URL, unless set) follow the port.
+PORT ?= 8000
+RUN_ENV := DEBUG=true PORT=$(PORT)
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker_bench
 
 .PHONY: help install run test bench load check clean
 
 help:
-	@echo "make run     - install, migrate, seed the Partnership and demo data, serve on http://127.0.0.1:8000"
+	@echo "make run     - install, migrate, seed the Partnership and demo data, serve on http://127.0.0.1:$(PORT) (PORT=…)"
 	@echo "make test    - the whole suite against PostgreSQL and Redis (127.0.0.1)"
 	@echo "make install - the virtual environment in $(VENV)"
 	@echo "make bench   - the benchmark (scratch PostgreSQL database tracker_bench); results in bench-results/"
@@ -38,11 +40,11 @@ run: install
 	@mkdir -p var/celery/queue var/celery/processed var/celery/control var/mail
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input
 	$(RUN_ENV) $(BIN)/python manage.py seed --demo
-	@echo "Serving on http://127.0.0.1:8000 with a Celery worker and beat (Ctrl-C stops all three)."
+	@echo "Serving on http://127.0.0.1:$(PORT) with a Celery worker and beat (Ctrl-C stops all three)."
 	@trap 'kill 0' EXIT INT TERM; \
 	$(RUN_ENV) $(BIN)/celery -A partnership worker --loglevel WARNING --concurrency 1 & \
 	$(RUN_ENV) $(BIN)/celery -A partnership beat --loglevel WARNING --schedule var/celerybeat-schedule & \
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(BIN)/python tests/require_services.py

@@ -20,6 +20,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Before django.contrib.auth: the first app to provide a command wins, and accounts' createsuperuser makes the
+    # tracker's administrator (Django's own makes an account with no role, which sees nothing).
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -34,7 +37,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_filters",
-    "accounts",
     "agreement",
     "commitments",
     "dialogues",
@@ -237,6 +239,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["accounts.permissions.HasRole"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # JavaScript, not JSON: the preset of static/js/api-docs.js (loaded first by templates/drf_spectacular/) keeps
+    # Swagger UI within the page's landmarks. No deep links: they put a link inside each operation's button. No
+    # syntax colouring: its theme draws some values below WCAG AA contrast, with inline colours CSS cannot override.
+    "SWAGGER_UI_SETTINGS": "{deepLinking: false, presets: [SwaggerUIBundle.presets.apis, TrackerApiDocs.preset], syntaxHighlight: false}",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "commitments.status.Status",
@@ -301,7 +307,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # Reminders (dialogues.reminders)
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The address links in e-mails and calendar feeds point to; unset, the one `make run` serves on (its PORT).
+SITE_URL = env_str("SITE_URL", f"http://127.0.0.1:{env_int('PORT', 8000)}")
 REMINDER_MEETING_OFFSETS = [int(d) for d in env_list("REMINDER_MEETING_OFFSETS", ["28", "7", "1"])]
 REMINDER_UNSCHEDULED_WEEKS = env_int("REMINDER_UNSCHEDULED_WEEKS", 6)
 REMINDER_CALL_FOR_UPDATES_DAYS = env_int("REMINDER_CALL_FOR_UPDATES_DAYS", 42)

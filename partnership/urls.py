@@ -63,7 +63,10 @@ urlpatterns = [
     path("accounts/two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
     path("accounts/password/", account_views.PasswordChange.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    # Before the admin's own: people signed in without staff access are told the admin is not for their role.
+    path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 handler404 = "partnership.views.not_found"

@@ -1,7 +1,9 @@
+from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 
 from partnership.health import report as health_report
 
@@ -20,6 +22,22 @@ def health(request: HttpRequest) -> JsonResponse:
     sweep and the mail server, each named when it fails (partnership.health)."""
     result = health_report()
     return JsonResponse(result, status=503 if result["status"] == "error" else 200)
+
+
+@login_not_required
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names no icon (the admin, the API's JSON, a PDF): the static one."""
+    return redirect(static("favicon.ico"), permanent=True)
+
+
+@login_not_required
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's sign-in, except for people signed in without staff access: Django would offer them a sign-in to
+    another account; they are told plainly that the admin is not for their role."""
+    if request.user.is_authenticated and not admin.site.has_permission(request):
+        return render(request, "admin/not_for_your_role.html", status=403)
+    return admin.site.login(request)
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:
