@@ -26,7 +26,7 @@ def test_an_eu_official_records_an_update_from_my_work_and_sees_it_on_the_dashbo
     # A troubled status without a note is refused with a field error, and nothing is recorded.
     page.get_by_label("At risk").check()
     page.get_by_role("button", name="Record update").click()
-    expect(page.get_by_role("alert")).to_contain_text("Explain why the status is “at risk”")
+    expect(page.locator(".error-summary")).to_contain_text("Explain why the status is “at risk”")
     assert not StatusUpdate.objects.exists()
 
     page.get_by_label("On track").check()
