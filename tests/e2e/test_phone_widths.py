@@ -1,6 +1,6 @@
-"""At 390×844, a phone held upright, no page in the navigation (nor those each role works in most) scrolls sideways,
-for any role: the body fits the screen and a wide table scrolls inside its own box. Run on the demo data, whose
-tables and names are as long as real ones."""
+"""At 390×844, a phone held upright, no page in the navigation (nor those each role works in most) scrolls sideways
+or has an axe-core violation, for any role: the body fits the screen and a wide table scrolls inside its own box.
+Run on the demo data, whose tables and names are as long as real ones."""
 
 import os
 
@@ -52,9 +52,10 @@ def menu_links(page) -> list[str]:
     return list(dict.fromkeys(h for h in hrefs if h.startswith("/")))
 
 
-def test_no_page_in_the_navigation_scrolls_sideways_on_a_phone_for_any_role(demo, page, live_server, sign_in):
+def test_no_page_in_the_navigation_scrolls_sideways_on_a_phone_or_fails_axe_for_any_role(
+        demo, page, live_server, sign_in, axe):
     page.set_viewport_size(PHONE)
-    wide = {}
+    wide, violations = {}, {}
     for username in ("eu.official", "analyst", "reviewer", "admin"):
         page.context.clear_cookies()
         sign_in(User.objects.get(username=username))
@@ -63,4 +64,7 @@ def test_no_page_in_the_navigation_scrolls_sideways_on_a_phone_for_any_role(demo
             found = page.evaluate(OVERFLOW)
             if found["scrollWidth"] > found["width"]:
                 wide[f"{username} {href}"] = found
+            if found := [f"{v['id']} {[n['target'] for n in v['nodes']][:2]}" for v in axe.run(page).response["violations"]]:
+                violations[f"{username} {href}"] = found
     assert wide == {}, "\n".join(f"{where}: {found}" for where, found in wide.items())
+    assert violations == {}, "\n".join(f"{where}: {found}" for where, found in violations.items())
