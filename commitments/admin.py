@@ -1,6 +1,9 @@
 from django.contrib import admin
 
-from commitments.models import Commitment, CommitmentSide, EvidenceLink, Ownership, StatusUpdate
+from commitments.models import (
+    Commitment, CommitmentCondition, CommitmentLink, CommitmentSide, Condition, EvidenceLink, Instrument, Ownership,
+    StatusUpdate,
+)
 from commitments.services import commitment_edit
 from common.admin import ReadOnly, ReadOnlyInline
 from common.pagination import CappedPaginator
@@ -78,3 +81,32 @@ class StatusUpdateAdmin(ReadOnly, admin.ModelAdmin):
     show_full_result_count = False
     paginator = CappedPaginator
     list_per_page = 50
+
+
+# The encoding's references come from fixtures/commitments.toml (commitments.encoding) and change only with it.
+
+
+@admin.register(CommitmentLink)
+class CommitmentLinkAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["source", "kind", "target", "series"]
+    list_filter = ["kind"]
+    list_select_related = ["source", "target", "series"]
+    search_fields = ["source__ref", "target__ref", "series__name"]
+
+
+class ConditionUseInline(ReadOnlyInline):
+    model = CommitmentCondition
+
+
+@admin.register(Condition)
+class ConditionAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["label", "partnership", "whole_partnership"]
+    list_filter = ["partnership", "whole_partnership"]
+    inlines = [ConditionUseInline]
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["short_name", "name", "kind", "partnership"]
+    list_filter = ["partnership", "kind"]
+    search_fields = ["short_name", "name"]

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from commitments.access import may_read_note, sensitive_commitment_ids
 from commitments.filters import CommitmentFilter, UpdateFilter
 from commitments.models import Commitment, CommitmentSide, Marking, Ownership, StatusUpdate
-from commitments.selectors import commitment_history, commitment_order
+from commitments.selectors import References, commitment_history, commitment_order, references
 from commitments.services import (
     EVIDENCE_TITLE_MAX, EVIDENCE_URL_MAX, NOTE_MAX, Evidence, StaleVersion, commitment_update_status,
 )
@@ -38,6 +38,30 @@ class SideSerializer(serializers.Serializer):
     owners = OwnerSerializer(many=True)
 
 
+class LinkSerializer(serializers.Serializer):
+    relation = serializers.ChoiceField(
+        choices=["related_to", "depends_on", "needed_by", "reviewed_by", "reviews", "carried_by", "establishes"],
+        help_text="As this commitment reads the link: the other end of a depends_on link reads needed_by, of "
+                  "reviewed_by reviews.")
+    commitment = serializers.IntegerField(allow_null=True, help_text="The other commitment's id (null for a series).")
+    ref = serializers.CharField(allow_null=True)
+    series = serializers.CharField(allow_null=True, help_text="The dialogue series' slug (null for a commitment).")
+    note = serializers.CharField(allow_blank=True)
+
+
+class ConditionSerializer(serializers.Serializer):
+    condition = serializers.CharField(help_text="The condition's slug.")
+    label = serializers.CharField()
+    words = serializers.CharField(help_text="The text's own words stating it.")
+    whole_partnership = serializers.BooleanField(help_text="Whether it governs every commitment (footnote 1).")
+
+
+class InstrumentSerializer(serializers.Serializer):
+    instrument = serializers.CharField(help_text="The instrument's slug.")
+    short_name = serializers.CharField()
+    name = serializers.CharField()
+
+
 class CommitmentSerializer(serializers.Serializer):
     """The fields say what a commitment looks like (the schema); the rows themselves are read narrow by
     `commitment_rows`, already in this shape: a page of a hundred costs three small queries."""
@@ -58,6 +82,10 @@ class CommitmentSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     sides = SideSerializer(many=True)
     owners = CommitmentOwnerSerializer(many=True)
+    lead_reason = serializers.CharField(allow_blank=True, help_text="Why these owners lead, where it is not obvious.")
+    links = LinkSerializer(many=True)
+    conditions = ConditionSerializer(many=True)
+    instruments = InstrumentSerializer(many=True)
 
     def to_representation(self, row: dict) -> dict:
         return row
@@ -67,14 +95,14 @@ def commitment_rows(ids: list[int]) -> list[dict]:
     """The commitments of `ids`, in that order, as the API gives them."""
     rows = {}
     for (pk, partnership, ref, number, label, area, title, clause, strength, cadence, note, target, state,
-         version) in Commitment.objects.filter(pk__in=ids).values_list(
+         version, reason) in Commitment.objects.filter(pk__in=ids).values_list(
             "pk", "paragraph__partnership__slug", "ref", "paragraph__number", "subparagraph__label",
             "paragraph__area__title", "title", "clause", "strength", "cadence", "cadence_note", "target_date", "status",
-            "version"):
+            "version", "lead_reason"):
         rows[pk] = {"id": pk, "partnership": partnership, "ref": ref, "paragraph": number, "subparagraph": label,
                     "area": area, "title": title, "clause": clause, "strength": strength, "cadence": cadence,
                     "cadence_note": note, "target_date": target, "status": state, "version": version, "sides": [],
-                    "owners": []}
+                    "owners": [], "lead_reason": reason}
     sides = {}
     for pk, commitment, code, state, as_of, due, overdue, stale in CommitmentSide.objects.filter(
             commitment__in=ids).order_by("commitment", "party__code").values_list(
@@ -83,11 +111,23 @@ def commitment_rows(ids: list[int]) -> list[dict]:
                      "stale_on": stale, "owners": []}
         rows[commitment]["sides"].append(sides[pk])
     for side, commitment, code, slug, name, role in Ownership.objects.filter(side__commitment__in=ids).order_by(
-            "side__commitment", "side__party__code", "-role", "organisation__short_name").values_list(
+            "side__commitment", "side__party__code", "role", "organisation__short_name").values_list(
             "side", "side__commitment", "side__party__code", "organisation__slug", "organisation__short_name", "role"):
         sides[side]["owners"].append({"organisation": slug, "name": name, "role": role})
         rows[commitment]["owners"].append({"organisation": slug, "name": name, "side": code, "role": role})
+    for pk, found in references(ids).items():
+        rows[pk].update(_references_row(found))
     return [rows[pk] for pk in ids]
+
+
+def _references_row(found: References) -> dict:
+    return {
+        "links": [{"relation": link.relation, "commitment": link.commitment_id, "ref": link.ref,
+                   "series": link.series_slug, "note": link.note} for link in found.links],
+        "conditions": [{"condition": c.slug, "label": c.label, "words": c.words, "whole_partnership": c.whole_partnership}
+                       for c in found.conditions],
+        "instruments": [{"instrument": i.slug, "short_name": i.short_name, "name": i.name} for i in found.instruments],
+    }
 
 
 class EvidenceSerializer(serializers.Serializer):

@@ -66,7 +66,7 @@ class _Entry:
     subparagraph: object
     position: int
     fields: dict
-    sides: dict  # party code -> (lead slug, [supporting slugs])
+    sides: dict  # party code -> ([lead slugs], [supporting slugs])
 
 
 def _validate(partnership: Partnership, entries: list[dict], source: str) -> list[_Entry]:
@@ -112,6 +112,7 @@ def _validate(partnership: Partnership, entries: list[dict], source: str) -> lis
                     "cadence": entry["cadence"],
                     "cadence_note": entry.get("cadence_note", ""),
                     "curation_note": entry.get("note", ""),
+                    "lead_reason": entry.get("lead_reason", ""),
                     "target_date": entry.get("target_date"),
                 },
                 sides=sides,
@@ -120,17 +121,22 @@ def _validate(partnership: Partnership, entries: list[dict], source: str) -> lis
     return result
 
 
-def _owners(entry: dict, where: str, party_codes: set[str], organisations: dict) -> dict[str, tuple[str, list[str]]]:
-    """Per side the entry names, its lead organisation and the supporting ones, each checked to be of that side."""
+def _owners(entry: dict, where: str, party_codes: set[str], organisations: dict) -> dict[str, tuple[list, list]]:
+    """Per side the entry names, its lead organisations (one, or several the text names as equals) and the
+    supporting ones, each checked to be of that side."""
     sides = {}
     for code in sorted(party_codes & entry.keys()):
-        slugs = [entry[code].get("lead")] + list(entry[code].get("supporting", []))
-        for slug in slugs:
+        lead = entry[code].get("lead")
+        leads = lead if isinstance(lead, list) and lead else [lead]
+        supporting = list(entry[code].get("supporting", []))
+        for slug in leads + supporting:
             if slug not in organisations:
                 raise CurationError(f"{where}: unknown organisation {slug!r} on the {code} side")
             if organisations[slug].party.code != code:
                 raise CurationError(f"{where}: {slug!r} is not a {code} organisation")
-        sides[code] = (slugs[0], slugs[1:])
+        if set(leads) & set(supporting) or len(set(leads + supporting)) < len(leads + supporting):
+            raise CurationError(f"{where}: an organisation is named twice on the {code} side")
+        sides[code] = (leads, supporting)
     if not sides:
         raise CurationError(f"{where}: no owner on any side ({', '.join(sorted(party_codes))})")
     return sides
@@ -166,11 +172,10 @@ def _load_sides(commitment: Commitment, entry: "_Entry", partnership: Partnershi
                 organisations: dict) -> int:
     """The commitment's sides and owners as the entry gives them; how many rows were written."""
     written = 0
-    for code, (lead, supporting) in entry.sides.items():
+    for code, (leads, supporting) in entry.sides.items():
         side, created = CommitmentSide.objects.get_or_create(commitment=commitment, party=parties[code])
-        wanted = {lead: Ownership.Role.LEAD, **{slug: Ownership.Role.SUPPORTING for slug in supporting}}
+        wanted = {slug: Ownership.Role.LEAD for slug in leads} | {slug: Ownership.Role.SUPPORTING for slug in supporting}
         written += created + side.owners.exclude(organisation__slug__in=wanted).delete()[0]
-        written += side.owners.filter(role=Ownership.Role.LEAD).exclude(organisation__slug=lead).delete()[0]
         for slug, role in wanted.items():
             written += upsert(Ownership, {"side": side, "organisation": organisations[slug]}, {"role": role})[1]
     stale_sides = commitment.sides.exclude(party__code__in=entry.sides)

@@ -28,6 +28,7 @@ class Commitment(models.Model):
     cadence_note = models.TextField(blank=True)
     target_date = models.DateField(null=True, blank=True, help_text="For one-off commitments, when set.")
     curation_note = models.TextField(blank=True)
+    lead_reason = models.TextField(blank=True, help_text="Why these owners lead, where it is not obvious.")
     # Overall status (the less advanced side), kept by the status service so lists can filter on it in SQL.
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_ASSESSED)
     # Bumped by every status change; a form or API call carrying an older version is refused (no lost update).
@@ -63,8 +64,12 @@ class Commitment(models.Model):
 
     @staticmethod
     def reference_of(paragraph_number: int, subparagraph_label: str | None, ref: str) -> str:
-        """How a commitment is cited: ¶12(a) for a sub-paragraph, ¶14.2 for the second clause of ¶14."""
-        return f"¶{paragraph_number}({subparagraph_label})" if subparagraph_label else f"¶{ref}"
+        """How a commitment is cited: ¶12(a) for a sub-paragraph, ¶12(b).2 for the second clause of ¶12(b), ¶14.2
+        for the second clause of ¶14."""
+        if not subparagraph_label:
+            return f"¶{ref}"
+        clause = ref.removeprefix(f"{paragraph_number}{subparagraph_label}")  # "" or ".2"
+        return f"¶{paragraph_number}({subparagraph_label}){clause}"
 
 
 
@@ -126,10 +131,9 @@ class Ownership(models.Model):
     role = models.CharField(max_length=12, choices=Role.choices)
 
     class Meta:
-        ordering = ["side", "-role", "organisation__short_name"]
+        ordering = ["side", "role", "organisation__short_name"]  # the leads first ("lead" < "supporting")
         constraints = [
             models.UniqueConstraint(fields=["side", "organisation"], name="ownership_unique"),
-            models.UniqueConstraint(fields=["side"], condition=models.Q(role="lead"), name="one_lead_per_side"),
         ]
 
     def __str__(self):
@@ -226,3 +230,117 @@ class MonthEndStatus(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["month_end", "side"], name="month_end_status_unique")]
+
+
+# What the curated encoding says around a commitment: the links between commitments and to the dialogue series that
+# carry them, the qualifiers of the text that govern them, and the instruments they refer to. All are loaded from
+# fixtures/commitments.toml (commitments.encoding) and change only with it.
+
+
+SERIES_LINKS = ["carried_by", "establishes"]  # the kinds of link whose other end is a dialogue series
+
+
+class CommitmentLink(models.Model):
+    """A typed link from one commitment to another, or to a dialogue series. Both ends show it: the target reads it
+    in its inverse wording ("needed by" for "depends on")."""
+
+    class Kind(models.TextChoices):
+        RELATED_TO = "related_to", "Related to"
+        DEPENDS_ON = "depends_on", "Depends on"
+        REVIEWED_BY = "reviewed_by", "Reviewed by"
+        CARRIED_BY = "carried_by", "Carried by"  # a series whose meetings carry the commitment out
+        ESTABLISHES = "establishes", "Establishes"  # a series the commitment sets up
+
+    # How the other end reads a link to it: its relation and label.
+    INVERSE = {Kind.RELATED_TO: ("related_to", "Related to"), Kind.DEPENDS_ON: ("needed_by", "Needed by"),
+               Kind.REVIEWED_BY: ("reviews", "Reviews")}
+
+    source = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="links_out")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    target = models.ForeignKey(Commitment, on_delete=models.CASCADE, null=True, blank=True, related_name="links_in")
+    # Named, not imported: the series are defined in dialogues/, above this app (as agreement's Organisation names
+    # its senior contact in accounts/). The link is the encoding's, so it lives with the commitment.
+    series = models.ForeignKey("dialogues.DialogueSeries", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="commitment_links")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["source", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SERIES_LINKS, series__isnull=False, target__isnull=True)
+                | (~models.Q(kind__in=SERIES_LINKS) & models.Q(series__isnull=True, target__isnull=False)),
+                name="link_to_a_commitment_or_a_series_by_kind",
+            ),
+            models.CheckConstraint(condition=~models.Q(source=models.F("target")), name="link_not_to_itself"),
+            models.UniqueConstraint(fields=["source", "kind", "target"], condition=models.Q(target__isnull=False),
+                                    name="link_to_commitment_once"),
+            models.UniqueConstraint(fields=["source", "kind", "series"], condition=models.Q(series__isnull=False),
+                                    name="link_to_series_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.source.ref} {self.get_kind_display().lower()} {self.target.ref if self.target_id else self.series}"
+
+
+class Condition(models.Model):
+    """A qualifier of the text that governs the commitments citing it ("in accordance with the respective legal
+    frameworks"); footnote 1's territorial scope governs the whole partnership."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="conditions")
+    slug = models.SlugField(max_length=60)
+    label = models.CharField(max_length=120)
+    note = models.TextField(blank=True)
+    whole_partnership = models.BooleanField(default=False, help_text="Governs every commitment (footnote 1).")
+    words = models.TextField(blank=True, help_text="For a condition of the whole partnership: the text's words.")
+    stated_in = models.CharField(max_length=40, blank=True, help_text='Where the text states it, e.g. "footnote 1".')
+
+    class Meta:
+        ordering = ["partnership", "-whole_partnership", "label"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "slug"], name="condition_slug_unique")]
+
+    def __str__(self):
+        return self.label
+
+
+class CommitmentCondition(models.Model):
+    """A condition as it governs one commitment, in the words of the commitment's paragraph."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="condition_uses")
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="uses")
+    words = models.TextField(help_text="Quoted exactly from the commitment's paragraph.")
+
+    class Meta:
+        ordering = ["commitment", "condition__label"]
+        constraints = [models.UniqueConstraint(fields=["commitment", "condition"], name="condition_use_once")]
+
+    def __str__(self):
+        return f"{self.commitment.ref}: {self.condition}"
+
+
+class Instrument(models.Model):
+    """An agreement, treaty, resolution, declaration, mechanism or fund the text refers to: a small reference list,
+    each entry linked from the commitments whose paragraph names it."""
+
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", "Agreement"
+        TREATY = "treaty", "Treaty or convention"
+        RESOLUTION = "resolution", "UN Security Council resolution"
+        DECLARATION = "declaration", "Joint declaration"
+        MECHANISM = "mechanism", "EU mechanism or fund"
+        PESCO = "pesco", "PESCO project or rule"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="instruments")
+    slug = models.SlugField(max_length=60)
+    short_name = models.CharField(max_length=60)
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    note = models.TextField(blank=True, help_text="What the text says of it, with its paragraph.")
+    commitments = models.ManyToManyField(Commitment, related_name="instruments", blank=True)
+
+    class Meta:
+        ordering = ["partnership", "short_name"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "slug"], name="instrument_slug_unique")]
+
+    def __str__(self):
+        return self.short_name

@@ -3,12 +3,15 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Value
 from django.urls import reverse
 
 from commitments.access import may_read_note
 from commitments.cadence import Schedule
-from commitments.models import Commitment, CommitmentSide, EvidenceLink, Ownership, StatusUpdate
+from commitments.models import (
+    Commitment, CommitmentCondition, CommitmentLink, CommitmentSide, Condition, EvidenceLink, Instrument, Ownership,
+    StatusUpdate,
+)
 from commitments.status import Cadence, Strength
 
 
@@ -61,7 +64,8 @@ class ListedSide:
 
     @property
     def lead(self) -> str:
-        return next((o.short_name for o in self.owners if o.role == Ownership.Role.LEAD), "")
+        """The lead, or the leads the text names as equals (12(a): "FCDO, MoD")."""
+        return ", ".join(o.short_name for o in self.owners if o.role == Ownership.Role.LEAD)
 
 
 @dataclass
@@ -166,3 +170,123 @@ def timeline(rows, readable_ids: set[int] | None) -> list[Entry]:
             "update", "title", "url"):
         by_pk[update].evidence.append((title, url))
     return entries
+
+
+@dataclass(frozen=True)
+class LinkShown:
+    """A link as one of its ends reads it: "depends on ¶12(c)" at one end is "needed by ¶12(d)" at the other."""
+
+    relation: str  # related_to, depends_on, needed_by, reviewed_by, reviews, carried_by, establishes
+    label: str
+    commitment_id: int | None  # the other commitment, or None for a dialogue series
+    ref: str | None
+    reference: str | None  # as pages cite it: ¶12(c)
+    title: str | None
+    series_id: int | None
+    series_slug: str | None
+    series_name: str | None
+    note: str
+    order: tuple = ()  # the other end's place: series first, then commitments in the document's order
+
+
+@dataclass(frozen=True)
+class ConditionShown:
+    slug: str
+    label: str
+    words: str
+    whole_partnership: bool
+    stated_in: str
+    note: str
+
+
+@dataclass(frozen=True)
+class InstrumentShown:
+    slug: str
+    short_name: str
+    name: str
+
+
+@dataclass
+class References:
+    """What the encoding says around a commitment: its links, conditions and the instruments it refers to."""
+
+    links: list[LinkShown] = field(default_factory=list)
+    conditions: list[ConditionShown] = field(default_factory=list)
+    instruments: list[InstrumentShown] = field(default_factory=list)
+
+
+LINK_LABELS = dict(CommitmentLink.Kind.choices)
+LINK_FIELDS = ("kind", "note", "series", "series__slug", "series__name")
+END_FIELDS = ("id", "ref", "title", "paragraph__number", "subparagraph__label", "position")
+
+
+def references(ids: list[int]) -> dict[int, References]:
+    """The references of each commitment of `ids`: four queries, however many commitments and links."""
+    found = {pk: References() for pk in ids}
+    _read_links(ids, found)
+    for commitment, *condition in (
+            CommitmentCondition.objects.filter(commitment__in=ids).order_by("condition__label").values_list(
+                "commitment", "condition__slug", "condition__label", "words", "condition__whole_partnership",
+                "condition__stated_in", "condition__note")):
+        found[commitment].conditions.append(ConditionShown(*condition))
+    # A condition of the whole partnership governs each of its commitments, after their own.
+    for commitment, *condition in Condition.objects.filter(
+            whole_partnership=True, partnership__paragraphs__commitments__in=ids).order_by("label").values_list(
+            "partnership__paragraphs__commitments", "slug", "label", "words", "whole_partnership", "stated_in", "note"):
+        found[commitment].conditions.append(ConditionShown(*condition))
+    for commitment, *instrument in Instrument.commitments.through.objects.filter(commitment__in=ids).order_by(
+            "instrument__short_name").values_list("commitment", "instrument__slug", "instrument__short_name",
+                                                  "instrument__name"):
+        found[commitment].instruments.append(InstrumentShown(*instrument))
+    return found
+
+
+def _read_links(ids: list[int], found: dict[int, References]) -> None:
+    """Each link once for each end of it among `ids`, in that end's words: both directions in one query."""
+    def end(this: str, other: str, incoming: bool) -> QuerySet:
+        links = CommitmentLink.objects.filter(**{f"{this}__in": ids}).order_by()
+        return links.annotate(incoming=Value(incoming)).values_list(
+            this, "incoming", *LINK_FIELDS, *(f"{other}__{f}" for f in END_FIELDS))
+
+    both = end("source", "target", False).union(end("target", "source", True), all=True).order_by()
+    for pk, incoming, kind, note, series, slug, name, *other in both:
+        found[pk].links.append(_link_shown(kind, incoming, note, series, slug, name, other))
+    for shown in found.values():
+        shown.links.sort(key=lambda link: link.order)
+
+
+def _link_shown(kind, incoming, note, series, slug, name, other) -> LinkShown:
+    pk, ref, title, number, label, position = other
+    relation, text = CommitmentLink.INVERSE[kind] if incoming else (kind, LINK_LABELS[kind])
+    if series is not None:
+        return LinkShown(relation, text, None, None, None, None, series, slug, name, note, (0, name))
+    return LinkShown(relation, text, pk, ref, Commitment.reference_of(number, label, ref), title, None, None, None,
+                     note, (1, number, position))
+
+
+@dataclass
+class InstrumentListed:
+    """An instrument of the reference list, with the commitments that refer to it in the document's order."""
+
+    slug: str
+    short_name: str
+    name: str
+    kind: str
+    note: str
+    commitments: list[tuple[int, str, str]] = field(default_factory=list)  # pk, reference, title
+
+    @property
+    def kind_label(self) -> str:
+        return Instrument.Kind(self.kind).label
+
+
+def instrument_list(partnership) -> list[InstrumentListed]:
+    """The instruments the partnership's text refers to: two queries."""
+    found = {pk: InstrumentListed(*values) for pk, *values in Instrument.objects.filter(partnership=partnership)
+             .order_by("short_name").values_list("pk", "slug", "short_name", "name", "kind", "note")}
+    for instrument, pk, ref, title, number, label in Instrument.commitments.through.objects.filter(
+            instrument__partnership=partnership).order_by("commitment__paragraph__number", "commitment__position").values_list(
+            "instrument", "commitment", "commitment__ref", "commitment__title", "commitment__paragraph__number",
+            "commitment__subparagraph__label"):
+        found[instrument].commitments.append((pk, Commitment.reference_of(number, label, ref), title))
+    return list(found.values())

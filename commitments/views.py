@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreement.models import Paragraph, Partnership
+from agreement.selectors import partnership_asked
 from commitments.access import sensitive_commitment_ids, user_may_update
 from commitments.filters import CommitmentFilter
 from commitments.forms import StatusUpdateForm
 from commitments.models import Commitment, CommitmentSide
 from commitments.selectors import commitment_list, commitment_order, history_rows, sides_prefetch, timeline
+from commitments.selectors import instrument_list, references
 from commitments.services import StaleVersion, commitment_update_status
 from commitments.status import ADVANCEMENT, Strength
 from common.pagination import CountedPaginator
@@ -83,7 +85,16 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "paragraph": commitment.paragraph,
         "sides": [(side, user_may_update(request.user, side), side.due_state(today)) for side in sides],
         "disagree": len({side.status for side in sides}) > 1,
+        "references": references([commitment.pk])[commitment.pk],
         **_history_page(commitment, sides, request.GET.get("page"), sensitive_commitment_ids(request.user)),
+    })
+
+
+def instruments(request: HttpRequest) -> HttpResponse:
+    """The instruments a partnership's text refers to, each with the commitments that cite it."""
+    partnership = partnership_asked(request.GET.get("partnership"))
+    return render(request, "commitments/instruments.html", {
+        "partnership": partnership, "instruments": instrument_list(partnership),
     })
 
 

@@ -10,6 +10,7 @@ from commitments.access import may_read_note
 from reports.charts import status_bars
 from reports.dashboard import STATUS_ORDER
 from commitments.models import Commitment, EvidenceLink
+from commitments.selectors import References, references
 from commitments.status import Status
 from common.exports import Column
 
@@ -39,6 +40,7 @@ def commitment_columns(parties: list[str]) -> list[Column]:
         Column("Overall status", lambda r: _label(r.overall), 16),
         Column("Updates", lambda r: r.due_state.label, 12),
         Column("Sides disagree", lambda r: "yes" if r.disagree else "no", 10),
+        *_reference_columns(),
     ]
     for code in parties:
         cols += [
@@ -47,6 +49,30 @@ def commitment_columns(parties: list[str]) -> list[Column]:
             Column(f"{code} next update due", lambda r, c=code: r.state(c).plan.due_on if r.state(c) and r.state(c).plan else None, 14, "date"),
         ]
     return cols
+
+
+def _reference_columns() -> list[Column]:
+    """What the encoding says around each commitment. Every commitment's is read once, when the first row asks: a
+    few queries, however many rows (the commitments are few, fixed by the agreement)."""
+    known = {}
+
+    def of(row) -> tuple[str, References]:
+        """The commitment's reason for its owners and its references."""
+        if not known:
+            reasons = dict(Commitment.objects.values_list("pk", "lead_reason"))
+            found = references(list(reasons))
+            known.update({pk: (reason, found[pk]) for pk, reason in reasons.items()})
+        return known.get(row.commitment.pk, ("", References()))
+
+    def links(row) -> str:
+        return "; ".join(f"{link.label.lower()} {link.reference or link.series_name}" for link in of(row)[1].links)
+
+    return [
+        Column("Why these owners", lambda r: of(r)[0], 40),
+        Column("Links", links, 40),
+        Column("Conditions", lambda r: "; ".join(c.label for c in of(r)[1].conditions), 40),
+        Column("Instruments referred to", lambda r: "; ".join(i.short_name for i in of(r)[1].instruments), 24),
+    ]
 
 
 def history_rows(updates: QuerySet) -> QuerySet:

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from commitments.month_ends import close_months
 from commitments.curation import CurationError, load_commitments, load_organisations, read_toml
+from commitments.encoding import load_references, organisations_dropped
 from dialogues.curation import load_dialogues
 from agreement.importer import AgreementConflict, save_agreement
 from agreement.parsing import AgreementFormatError, decode_agreement, parse_agreement
@@ -36,6 +37,8 @@ class Command(BaseCommand):
     def load(self, fixtures: Path) -> list:
         organisations = load_organisations(fixtures / "organisations.toml")
         self.stdout.write(f"Organisations: {organisations}.")
+        if dropped := organisations_dropped(fixtures / "organisations.toml"):
+            self.stdout.write(f"No longer in organisations.toml, left for an administrator to remove: {', '.join(dropped)}.")
         partnerships = []
         for entry in read_toml(fixtures / "partnerships.toml").get("partnership", []):
             text = decode_agreement((fixtures / entry["text"]).read_bytes())
@@ -44,6 +47,7 @@ class Command(BaseCommand):
             )
             count = load_commitments(partnership, fixtures / entry["commitments"])
             series = load_dialogues(partnership, fixtures / entry["dialogues"]) if entry.get("dialogues") else 0
+            load_references(partnership, fixtures / entry["commitments"])  # its links name the series just loaded
             self.stdout.write(f"{partnership.short_title}: text {outcome}; {count} commitments; {series} dialogue series.")
             partnerships.append(partnership)
         return partnerships
