@@ -271,3 +271,14 @@ def test_report_and_pack_pdfs_are_each_served_only_at_their_own_address(client, 
     for number in (report + 1000, 2**70):
         assert waiting_page(client, number).status_code == 404
         assert download(client, number).status_code == 404
+
+
+@pytest.mark.parametrize("url", [
+    "/reports/overview.pdf?partnership=%00", "/reports/commitments.pdf?q=%00", "/reports/history.pdf?ref=%00",
+    "/reports/changes.pdf?since=2025-06-01&partnership=x%00", "/reports/history.pdf?commitment=99999999999999999999",
+    "/reports/overview.pdf?as_of=2025-06-01&as_of=%00", "/reports/commitments.pdf?area=%00", "/reports/pdf/0/",
+])
+def test_hostile_values_are_refused_without_a_server_error_and_queue_nothing(client, analyst, partnership, url):
+    client.force_login(analyst)
+    assert client.get(url).status_code in {400, 404}
+    assert not GeneratedPdf.objects.exists()
