@@ -181,7 +181,9 @@ def _demo_meetings(partnerships, users, now) -> int:
         eeas = Organisation.objects.get(slug="eeas")
         services.action_add(meeting=held, title="Illustrative: propose dates for the standing exchanges", owner=eeas,
                             due_on=held_sdd_date + timedelta(days=120), guidance=first, by=reviewer)
-        next_sdd = services.meeting_create(series=sdd, date=held_sdd_date + timedelta(days=364), place="London",
+        # A year after the held one, or soon if that has passed: a planned meeting is never in the past.
+        next_date = max(held_sdd_date + timedelta(days=364), today + timedelta(days=60))
+        next_sdd = services.meeting_create(series=sdd, date=next_date, place="London",
                                            by=reviewer, illustrative=True, now=now)
         services.meeting_create(series=consultations, date=next_sdd.date - timedelta(days=35), place="Brussels",
                                 prepares=next_sdd, by=reviewer, illustrative=True, now=now)

@@ -4,7 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings as django_settings
@@ -33,7 +33,8 @@ def test_the_deploy_check_passes_with_production_settings():
 def every_page(partnership, reviewer):
     commitment = Commitment.objects.get(ref="14.1")
     sdd = DialogueSeries.objects.get(slug="security-and-defence-dialogue")
-    meeting = dialogue_services.meeting_create(series=sdd, date=date(2027, 5, 20), place="London", by=reviewer)
+    meeting = dialogue_services.meeting_create(series=sdd, date=date.today() + timedelta(days=170), place="London",
+                                               by=reviewer)
     return [
         "/dashboard/", "/dashboard/areas/", "/dashboard/owners/", "/partnerships/",
         f"/partnerships/{partnership.slug}/", "/commitments/", f"/commitments/{commitment.pk}/",
@@ -133,8 +134,8 @@ def test_markings_are_refused_in_meetings_and_over_the_api_too(partnership, revi
 
     sdd = DialogueSeries.objects.get(slug="security-and-defence-dialogue")
     with pytest.raises(ValidationError) as error:
-        dialogue_services.meeting_create(series=sdd, date=date(2027, 1, 5), place="London", outcome="SECRET UE matters",
-                                         by=reviewer)
+        dialogue_services.meeting_create(series=sdd, date=date.today() + timedelta(days=35), place="London",
+                                         outcome="SECRET UE matters", by=reviewer)
     assert "outcome" in error.value.message_dict
 
 
