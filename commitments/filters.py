@@ -177,9 +177,9 @@ class UpdateFilter(django_filters.FilterSet):
 
     partnership = ModelChoiceFilter(
         field_name="commitment__paragraph__partnership", to_field_name="slug", queryset=Partnership.objects.all(),
-        empty_label="All partnerships",
+        empty_label="All partnerships", label="Partnership",
     )
-    commitment = django_filters.NumberFilter(field_name="commitment_id", label="Commitment id", min_value=1)
+    commitment = django_filters.NumberFilter(field_name="commitment_id", label="Commitment (its id)", min_value=1)
     ref = django_filters.CharFilter(field_name="commitment__ref", label="Commitment reference")
     side = ModelChoiceFilter(
         field_name="side__party", to_field_name="code", queryset=Party.objects.all(), empty_label="Either side", label="Side"
@@ -189,8 +189,10 @@ class UpdateFilter(django_filters.FilterSet):
         empty_label="Any owner", label="Owner organisation",
     )
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status", label="Status")
-    recorded_from = django_filters.DateFilter(field_name="created_at__date", lookup_expr="gte", label="Recorded from")
-    recorded_to = django_filters.DateFilter(field_name="created_at__date", lookup_expr="lte", label="Recorded until")
+    recorded_from = django_filters.DateFilter(field_name="created_at__date", lookup_expr="gte", label="Recorded from",
+                                              widget=forms.DateInput(attrs={"type": "date"}))
+    recorded_to = django_filters.DateFilter(field_name="created_at__date", lookup_expr="lte", label="Recorded until",
+                                            widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = StatusUpdate
