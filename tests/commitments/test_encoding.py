@@ -205,3 +205,12 @@ def test_an_organisation_named_twice_on_a_side_is_refused(partnership, tmp_path,
                                                         'UK = { lead = ["fcdo"], supporting = ["fcdo"] }', 1))
     with pytest.raises(CommandError, match="12a.*named twice on the UK side"):
         call_command("seed", "--fixtures", str(fixtures), stdout=StringIO())
+
+
+def test_an_organisation_no_longer_in_the_file_is_named_by_the_seed_and_left_in_place(partnership):
+    old = Organisation.objects.create(party=Organisation.objects.get(slug="eeas").party, slug="old-body",
+                                      short_name="Old", name="A body the fixtures no longer list")
+    out = StringIO()
+    call_command("seed", stdout=out)
+    assert "No longer in organisations.toml, left for an administrator to remove: old-body." in out.getvalue()
+    assert Organisation.objects.filter(pk=old.pk).exists()
