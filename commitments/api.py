@@ -40,7 +40,7 @@ class SideSerializer(serializers.Serializer):
 
 class LinkSerializer(serializers.Serializer):
     relation = serializers.ChoiceField(
-        choices=["related_to", "depends_on", "needed_by", "reviewed_by", "reviews", "carried_by", "establishes"],
+        choices=["related_to", "depends_on", "needed_by", "reviewed_by", "reviews", "carried_by", "fulfilled_by", "establishes"],
         help_text="As this commitment reads the link: the other end of a depends_on link reads needed_by, of "
                   "reviewed_by reviews.")
     commitment = serializers.IntegerField(allow_null=True, help_text="The other commitment's id (null for a series).")
@@ -60,6 +60,15 @@ class InstrumentSerializer(serializers.Serializer):
     instrument = serializers.CharField(help_text="The instrument's slug.")
     short_name = serializers.CharField()
     name = serializers.CharField()
+
+
+class MilestoneSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    description = serializers.CharField()
+    side = serializers.CharField(allow_null=True, help_text="The side it is set for (null: every side).")
+    meeting = serializers.IntegerField(help_text="The held meeting that set it: its source.")
+    set_at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
 
 
 class CommitmentSerializer(serializers.Serializer):
@@ -86,6 +95,8 @@ class CommitmentSerializer(serializers.Serializer):
     links = LinkSerializer(many=True)
     conditions = ConditionSerializer(many=True)
     instruments = InstrumentSerializer(many=True)
+    milestones = MilestoneSerializer(many=True, help_text="Dates set at held meetings; an open one may be a side's "
+                                     "next due date.")
 
     def to_representation(self, row: dict) -> dict:
         return row
@@ -102,7 +113,7 @@ def commitment_rows(ids: list[int]) -> list[dict]:
         rows[pk] = {"id": pk, "partnership": partnership, "ref": ref, "paragraph": number, "subparagraph": label,
                     "area": area, "title": title, "clause": clause, "strength": strength, "cadence": cadence,
                     "cadence_note": note, "target_date": target, "status": state, "version": version, "sides": [],
-                    "owners": [], "lead_reason": reason}
+                    "owners": [], "lead_reason": reason, "milestones": []}
     sides = {}
     for pk, commitment, code, state, as_of, due, overdue, stale in CommitmentSide.objects.filter(
             commitment__in=ids).order_by("commitment", "party__code").values_list(
@@ -117,6 +128,13 @@ def commitment_rows(ids: list[int]) -> list[dict]:
         rows[commitment]["owners"].append({"organisation": slug, "name": name, "side": code, "role": role})
     for pk, found in references(ids).items():
         rows[pk].update(_references_row(found))
+    # The milestones are the dialogues app's, read through their relation to the commitment.
+    for pk, due, description, side, meeting, set_at, withdrawn in Commitment.objects.filter(
+            pk__in=ids, milestones__isnull=False).order_by("pk", "milestones__due_on", "milestones__pk").values_list(
+            "pk", "milestones__due_on", "milestones__description", "milestones__party__code", "milestones__meeting",
+            "milestones__created_at", "milestones__withdrawn_at"):
+        rows[pk]["milestones"].append({"due_on": due, "description": description, "side": side, "meeting": meeting,
+                                       "set_at": set_at, "withdrawn_at": withdrawn})
     return [rows[pk] for pk in ids]
 
 

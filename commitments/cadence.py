@@ -2,13 +2,15 @@
 
 A side's update is due one interval after its last update (or after the Partnership's adoption when it has none),
 overdue after a grace period, and stale when nothing has come for twice the interval — Healthchecks' period +
-grace model. A one-off commitment with a target date is also overdue once the date has passed and it is not
-achieved. Achieved and discontinued sides owe nothing more.
+grace model. A commitment fulfilled by a dialogue's meetings (12(c): the annual Dialogue takes place) counts its
+interval from the last held meeting instead: holding the meeting is what moves it on. Dates set where they are
+decided bring the due date forward: a one-off's target date, and a milestone set at a held meeting, due on its day
+and overdue the day after until the side reports on it. Achieved and discontinued sides owe nothing more.
 """
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from commitments.status import Cadence, Status
@@ -62,21 +64,35 @@ class Schedule:
 
 
 def schedule(*, cadence: str, last_update: date | None, adopted_on: date, status: str,
-             target_date: date | None = None) -> Schedule | None:
-    """The side's schedule, or None when it owes nothing more (achieved or discontinued)."""
+             target_date: date | None = None, milestone: date | None = None, by_meetings: bool = False,
+             last_held: date | None = None) -> Schedule | None:
+    """The side's schedule, or None when it owes nothing more (achieved or discontinued). `milestone` is the
+    side's open milestone (`open_milestone`); `by_meetings` says the commitment is fulfilled by the meetings of a
+    series, the last held on `last_held`."""
     # Plain strings look up the enums' sets and keys as they are: no enum is built per call.
     if status in CLOSED:
         return None
-    start = last_update or adopted_on
+    start = (last_held if by_meetings else last_update) or adopted_on
     months = INTERVAL_MONTHS[cadence]
     due_on = add_months(start, months)
     overdue_on = due_on + timedelta(days=grace_days(cadence) + 1)
     stale_on = add_months(start, 2 * months) + timedelta(days=1)
-    if cadence == Cadence.ONE_OFF and target_date is not None:
-        # Past its target date and not achieved: overdue whatever the updates say.
-        overdue_on = min(overdue_on, target_date + timedelta(days=1))
-        due_on = min(due_on, target_date)
+    deadline = min((d for d in (target_date if cadence == Cadence.ONE_OFF else None, milestone) if d), default=None)
+    if deadline is not None:
+        # Past its deadline and not reported on (or achieved): overdue whatever the updates say.
+        overdue_on = min(overdue_on, deadline + timedelta(days=1))
+        due_on = min(due_on, deadline)
     return Schedule(due_on=due_on, overdue_on=overdue_on, stale_on=max(stale_on, overdue_on))
+
+
+def open_milestone(milestones, last_update_at: datetime | None, zone) -> date | None:
+    """The earliest milestone a side has not reported on. `milestones` are (set_at, due_on) pairs; a side reports
+    on one by an update recorded after it was set and no earlier than two weeks before its day (the update the
+    milestone asks for; the latest update answers whichever it can)."""
+    def answered(set_at: datetime, due_on: date) -> bool:
+        return (last_update_at is not None and last_update_at > set_at
+                and last_update_at.astimezone(zone).date() >= due_on - timedelta(days=DUE_SOON_DAYS))
+    return min((due_on for set_at, due_on in milestones if not answered(set_at, due_on)), default=None)
 
 
 def due_state(plan: Schedule | None, today: date) -> DueState:

@@ -15,6 +15,7 @@ from agreement.models import Footnote, Organisation, Partnership
 from audit import log as audit
 from commitments.curation import CurationError, read_toml, upsert
 from commitments.models import Commitment, CommitmentCondition, CommitmentLink, Condition, Instrument, SERIES_LINKS
+from commitments.services import reschedule
 
 LINK_KINDS = set(CommitmentLink.Kind.values)
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -234,17 +235,21 @@ def _write_instruments(partnership: Partnership, instruments: dict, cites: dict)
 def _write_links(links: dict[tuple, Link], commitments: dict) -> int:
     existing = {(row.source_id, row.kind, row.target_id, row.series_id): row
                 for row in CommitmentLink.objects.filter(source__in=[c.pk for c in commitments.values()])}
-    stale = [row.pk for key, row in existing.items() if key not in links]
-    written = CommitmentLink.objects.filter(pk__in=stale).delete()[0]
+    stale = [row for key, row in existing.items() if key not in links]
+    written = CommitmentLink.objects.filter(pk__in=[row.pk for row in stale]).delete()[0]
+    rescheduled = {row.source_id for row in stale if row.kind == CommitmentLink.Kind.FULFILLED_BY}
     for key, link in links.items():
         row = existing.get(key)
         if row is None:
             CommitmentLink.objects.create(source_id=link.source, kind=link.kind, target_id=link.target,
                                           series_id=link.series, note=link.note)
             written += 1
+            rescheduled |= {link.source} if link.kind == CommitmentLink.Kind.FULFILLED_BY else set()
         elif row.note != link.note:
             CommitmentLink.objects.filter(pk=row.pk).update(note=link.note)
             written += 1
+    # A commitment now fulfilled by meetings (or no longer) counts its schedule from them (or from its updates).
+    reschedule(c for c in commitments.values() if c.pk in rescheduled)
     return written
 
 

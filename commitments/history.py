@@ -3,7 +3,8 @@
 "As of day D" means what the tracker showed at the end of D: among the updates recorded by then, each side's
 status is that of the one true as of the latest date (the rule the status service applies). An update recorded
 later but back-dated before D is not part of D's picture; it shows from the day it was recorded. Schedules use the
-commitment's present cadence and target date.
+commitment's present cadence and target date, the milestones recorded by then and, for a commitment fulfilled by
+meetings, the last meeting held by then.
 
 Each side's state on a past day costs two index seeks, whatever the length of its history: its first update at or
 before D in as-of order that was recorded by D (the status), and its last update recorded by D (when it last
@@ -15,12 +16,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from commitments.cadence import DueState, Schedule, days_late, due_state, schedule
-from commitments.models import CommitmentSide, StatusUpdate
+from commitments.cadence import DueState, Schedule, days_late, due_state, open_milestone, schedule
+from commitments.models import Commitment, CommitmentLink, CommitmentSide, StatusUpdate
 from commitments.status import Status, least_advanced
 
 LATE = {DueState.OVERDUE, DueState.STALE}
@@ -128,13 +129,34 @@ def facts(partnership, day: date | None = None, *, today: date | None = None, co
                 for pk, c, party, area, strength, _, _, status, due, overdue, stale, n, on_time, last in rows]
     rows = as_of(sides, day).values_list(*FACT_FIELDS, "status_then", "recorded_then", "count_then", "on_time_then")
     adopted_on, zone = partnership.adopted_on, timezone.get_current_timezone()
+    milestones, held = _set_at_meetings(partnership, day)
     result = []
     for pk, c, party, area, strength, cadence, target, status, recorded, n, on_time in rows:
         status = status or Status.NOT_ASSESSED
         plan = schedule(cadence=cadence, last_update=recorded.astimezone(zone).date() if recorded else None,
-                        adopted_on=adopted_on, status=status, target_date=target)
+                        adopted_on=adopted_on, status=status, target_date=target,
+                        milestone=open_milestone(milestones.get((c, party), []) + milestones.get((c, None), []),
+                                                 recorded, zone),
+                        by_meetings=c in held, last_held=held.get(c))
         result.append(Fact(pk, c, party, area, strength, status, plan, n or 0, on_time or 0, recorded, day))
     return result
+
+
+def _set_at_meetings(partnership, day: date) -> tuple[dict, dict]:
+    """What meetings had set by the end of `day`: the milestones recorded by then, by (commitment, party code or
+    None for every side), as (set_at, due_on); and for each commitment fulfilled by meetings, the last held by then
+    (or None). Both are the dialogues app's, read through their relations to the commitments."""
+    milestones: dict[tuple, list] = {}
+    for commitment, party, set_at, due_on in Commitment.objects.filter(
+            Q(milestones__withdrawn_at=None) | Q(milestones__withdrawn_at__gt=end_of(day)),
+            paragraph__partnership=partnership, milestones__created_at__lte=end_of(day)).values_list(
+            "pk", "milestones__party__code", "milestones__created_at", "milestones__due_on"):
+        milestones.setdefault((commitment, party), []).append((set_at, due_on))
+    held_by_then = Q(series__meetings__status="held", series__meetings__date__lte=day)
+    held = dict(CommitmentLink.objects.filter(
+        kind=CommitmentLink.Kind.FULFILLED_BY, source__paragraph__partnership=partnership).order_by().values(
+        "source_id").annotate(last=Max("series__meetings__date", filter=held_by_then)).values_list("source_id", "last"))
+    return milestones, held
 
 
 def statuses_at(partnership, day: date, *, today: date | None = None) -> dict[int, str]:

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from commitments.cadence import DueState, Schedule, days_late, due_state, schedule
+from commitments.cadence import DueState, Schedule, days_late, due_state, open_milestone, schedule
 
 from commitments.status import Cadence, Status, Strength
 from agreement.models import Organisation, Paragraph, Partnership, Party, SubParagraph
@@ -99,12 +99,24 @@ class CommitmentSide(models.Model):
         return f"{self.commitment.ref} {self.party.code}"
 
     def reschedule(self, commitment: "Commitment", adopted_on: date) -> None:
+        """Store the schedule (commitments.cadence) from the side's last update, the commitment's cadence and target
+        date, the milestones set for it at held meetings and, for a commitment fulfilled by meetings, the last one
+        held. Milestones and meetings are the dialogues app's, read through their relations to the commitment."""
+        milestones = commitment.milestones.filter(models.Q(party=None) | models.Q(party=self.party_id),
+                                                  withdrawn_at=None)
+        meetings = commitment.links_out.filter(kind=CommitmentLink.Kind.FULFILLED_BY).aggregate(
+            fulfilling=models.Count("pk"),
+            last_held=models.Max("series__meetings__date", filter=models.Q(series__meetings__status="held")))
         plan = schedule(
             cadence=commitment.cadence,
             last_update=timezone.localdate(self.last_update_at) if self.last_update_at else None,
             adopted_on=adopted_on,
             status=self.status,
             target_date=commitment.target_date,
+            milestone=open_milestone(milestones.values_list("created_at", "due_on"), self.last_update_at,
+                                     timezone.get_current_timezone()),
+            by_meetings=meetings["fulfilling"] > 0,
+            last_held=meetings["last_held"],
         )
         self.due_on, self.overdue_on, self.stale_on = (
             (plan.due_on, plan.overdue_on, plan.stale_on) if plan else (None, None, None)
@@ -237,7 +249,7 @@ class MonthEndStatus(models.Model):
 # fixtures/commitments.toml (commitments.encoding) and change only with it.
 
 
-SERIES_LINKS = ["carried_by", "establishes"]  # the kinds of link whose other end is a dialogue series
+SERIES_LINKS = ["carried_by", "fulfilled_by", "establishes"]  # the kinds of link whose other end is a dialogue series
 
 
 class CommitmentLink(models.Model):
@@ -249,6 +261,9 @@ class CommitmentLink(models.Model):
         DEPENDS_ON = "depends_on", "Depends on"
         REVIEWED_BY = "reviewed_by", "Reviewed by"
         CARRIED_BY = "carried_by", "Carried by"  # a series whose meetings carry the commitment out
+        # A series whose held meetings fulfil the commitment (12(c): the Dialogue takes place annually): its
+        # schedule counts from the last meeting held, not from the last update.
+        FULFILLED_BY = "fulfilled_by", "Fulfilled by"
         ESTABLISHES = "establishes", "Establishes"  # a series the commitment sets up
 
     # How the other end reads a link to it: its relation and label.

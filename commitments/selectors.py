@@ -3,11 +3,12 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet, Value
+from django.db.models import F, Prefetch, QuerySet, Value
 from django.urls import reverse
+from django.utils import timezone
 
 from commitments.access import may_read_note
-from commitments.cadence import Schedule
+from commitments.cadence import Schedule, open_milestone
 from commitments.models import (
     Commitment, CommitmentCondition, CommitmentLink, CommitmentSide, Condition, EvidenceLink, Instrument, Ownership,
     StatusUpdate,
@@ -176,7 +177,7 @@ def timeline(rows, readable_ids: set[int] | None) -> list[Entry]:
 class LinkShown:
     """A link as one of its ends reads it: "depends on ¶12(c)" at one end is "needed by ¶12(d)" at the other."""
 
-    relation: str  # related_to, depends_on, needed_by, reviewed_by, reviews, carried_by, establishes
+    relation: str  # related_to, depends_on, needed_by, reviewed_by, reviews, carried_by, fulfilled_by, establishes
     label: str
     commitment_id: int | None  # the other commitment, or None for a dialogue series
     ref: str | None
@@ -290,3 +291,30 @@ def instrument_list(partnership) -> list[InstrumentListed]:
             "commitment__subparagraph__label"):
         found[instrument].commitments.append((pk, Commitment.reference_of(number, label, ref), title))
     return list(found.values())
+
+
+@dataclass
+class DueSource:
+    """Where a side's next due date was set, when not by its own last update."""
+
+    milestone: object | None = None  # the milestone (dialogues') that set it, with its meeting
+    series: list = field(default_factory=list)  # the series whose held meetings fulfil the commitment
+
+
+def due_sources(commitment: Commitment, sides: list[CommitmentSide]) -> tuple[dict[int, DueSource], list]:
+    """Per side, where its next due date comes from (a milestone set at a held meeting, or the meetings of the series
+    that fulfils the commitment); and the commitment's milestones, withdrawn ones last. Milestones and series are the
+    dialogues app's, read through their relations to the commitment: three queries."""
+    milestones = list(commitment.milestones.select_related("meeting__series", "party").order_by(
+        F("withdrawn_at").asc(nulls_first=True), "due_on", "pk"))
+    series = [link.series for link in commitment.links_out.filter(kind=CommitmentLink.Kind.FULFILLED_BY)
+              .select_related("series")]
+    zone, found = timezone.get_current_timezone(), {}
+    for side in sides:
+        mine = [m for m in milestones if m.withdrawn_at is None and m.party_id in (None, side.party_id)]
+        due = open_milestone([(m.created_at, m.due_on) for m in mine], side.last_update_at, zone)
+        if due is not None and due == side.due_on:
+            found[side.pk] = DueSource(milestone=next(m for m in mine if m.due_on == due))
+        elif series and side.due_on:
+            found[side.pk] = DueSource(series=series)
+    return found, milestones

@@ -15,7 +15,7 @@ from commitments.access import user_may_update
 from commitments.cadence import DueState
 from commitments.models import Commitment, CommitmentSide, EvidenceLink, Marking, StatusUpdate
 from commitments.status import NEEDS_NOTE, Status, is_backwards, least_advanced
-from common.markings import refuse_classified
+from common.markings import classified_errors
 
 
 class StaleVersion(Exception):
@@ -79,11 +79,19 @@ def status_update_errors(*, side: CommitmentSide, status, note, as_of, marking, 
             errors["evidence"] = f"Keep each evidence title to {EVIDENCE_TITLE_MAX} characters."
     if corrects is not None and corrects.side_id != side.pk:
         errors["corrects"] = "A correction must correct an update of the same side."
-    try:
-        refuse_classified(note=note, evidence=" ".join(f"{e.title} {e.url}" for e in evidence))
-    except ValidationError as classified:
-        errors.update({k: v[0] for k, v in classified.message_dict.items()})
+    errors.update(classified_errors(note=note, evidence=" ".join(f"{e.title} {e.url}" for e in evidence)))
     return errors
+
+
+@transaction.atomic
+def reschedule(commitments) -> None:
+    """Store the sides' schedules again, after what they derive from changed elsewhere: the cadence, a milestone set
+    at a meeting, a meeting held of the series that fulfils them."""
+    for commitment in commitments:
+        adopted_on = commitment.paragraph.partnership.adopted_on
+        for side in CommitmentSide.objects.select_for_update(of=("self",)).filter(commitment=commitment):
+            side.reschedule(commitment, adopted_on)
+            side.save(update_fields=["due_on", "overdue_on", "stale_on"])
 
 
 @transaction.atomic
@@ -92,10 +100,7 @@ def commitment_edit(*, commitment: Commitment, by, changed: list[str]) -> Commit
     cadence and target date."""
     commitment.save()
     if {"cadence", "target_date"} & set(changed):
-        adopted_on = commitment.paragraph.partnership.adopted_on
-        for side in commitment.sides.all():
-            side.reschedule(commitment, adopted_on)
-            side.save(update_fields=["due_on", "overdue_on", "stale_on"])
+        reschedule([commitment])
     audit.write("commitment changed", by=by, object_ref=commitment.reference,
                 details={name: getattr(commitment, name) for name in changed})
     return commitment

@@ -17,7 +17,7 @@ from commitments.filters import CommitmentFilter
 from commitments.forms import StatusUpdateForm
 from commitments.models import Commitment, CommitmentSide
 from commitments.selectors import commitment_list, commitment_order, history_rows, sides_prefetch, timeline
-from commitments.selectors import instrument_list, references
+from commitments.selectors import due_sources, instrument_list, references
 from commitments.services import StaleVersion, commitment_update_status
 from commitments.status import ADVANCEMENT, Strength
 from common.pagination import CountedPaginator
@@ -80,10 +80,13 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     commitment = get_object_or_404(commitment_list(), pk=pk)
     sides = list(commitment.sides.all())
     today = timezone.localdate()
+    sources, milestones = due_sources(commitment, sides)
     return render(request, "commitments/detail.html", {
         "commitment": commitment,
         "paragraph": commitment.paragraph,
-        "sides": [(side, user_may_update(request.user, side), side.due_state(today)) for side in sides],
+        "sides": [(side, user_may_update(request.user, side), side.due_state(today), sources.get(side.pk))
+                  for side in sides],
+        "milestones": milestones,
         "disagree": len({side.status for side in sides}) > 1,
         "references": references([commitment.pk])[commitment.pk],
         **_history_page(commitment, sides, request.GET.get("page"), sensitive_commitment_ids(request.user)),

@@ -21,11 +21,17 @@ MESSAGE = (
 )
 
 
-def refuse_classified(**fields: str) -> None:
-    """Raise a ValidationError naming each field whose text carries a marking above OFFICIAL-SENSITIVE."""
+def classified_errors(**fields: str) -> dict[str, str]:
+    """By field, the message for each text that carries a marking above OFFICIAL-SENSITIVE (for a service that
+    tells every error at once)."""
     errors = {}
     for name, text in fields.items():
         if text and (match := ABOVE_OFFICIAL.search(str(text))):
             errors[name] = MESSAGE.format(marking=match.group(0))
-    if errors:
+    return errors
+
+
+def refuse_classified(**fields: str) -> None:
+    """Raise a ValidationError naming each field whose text carries a marking above OFFICIAL-SENSITIVE."""
+    if errors := classified_errors(**fields):
         raise ValidationError(errors)

@@ -22,6 +22,8 @@ from agreement.models import Organisation
 
 
 # (username, first name, last name, organisation slug or None, roles)
+EDA_ARRANGEMENT = "27.1"  # "Possibilities for establishing an Administrative Arrangement … will also be explored"
+
 PEOPLE = [
     ("eu.official", "Elena", "Marchetti", "eeas", {"is_official"}),
     ("uk.official", "James", "Whitaker", "fcdo", {"is_official"}),
@@ -156,7 +158,7 @@ def seed_demo(partnerships, *, now: datetime | None = None) -> str:
 def _demo_meetings(partnerships, users, now) -> int:
     """An illustrative SDD cycle: consultations and a Dialogue held in spring 2026 with guidance and actions, and
     the next cycle planned. Dates and contents are made up."""
-    from dialogues import services
+    from dialogues import milestones, services
     from dialogues.models import DialogueSeries
 
     reviewer = users["reviewer"]
@@ -181,6 +183,11 @@ def _demo_meetings(partnerships, users, now) -> int:
         eeas = Organisation.objects.get(slug="eeas")
         services.action_add(meeting=held, title="Illustrative: propose dates for the standing exchanges", owner=eeas,
                             due_on=held_sdd_date + timedelta(days=120), guidance=first, by=reviewer)
+        arrangement = Commitment.objects.filter(paragraph__partnership=partnership, ref=EDA_ARRANGEMENT).first()
+        if arrangement:
+            milestones.milestone_set(meeting=held, commitment=arrangement, due_on=max(held_sdd_date + timedelta(days=150), today + timedelta(days=90)),
+                                     description="Illustrative: report on the options for an Administrative Arrangement",
+                                     by=reviewer, now=now)
         # A year after the held one, or soon if that has passed: a planned meeting is never in the past.
         next_date = max(held_sdd_date + timedelta(days=364), today + timedelta(days=60))
         next_sdd = services.meeting_create(series=sdd, date=next_date, place="London",

@@ -2,7 +2,8 @@ import datetime
 
 from django import forms
 
-from commitments.models import Marking
+from commitments.models import Commitment, Marking
+from dialogues.milestones import milestone_errors
 from dialogues.models import FollowUpAction, Meeting
 from dialogues.selectors import REASONS, proposal_groups
 from dialogues.services import meeting_errors
@@ -124,6 +125,33 @@ class ActionForm(ServiceErrors, forms.Form):
         self.fields["guidance"].queryset = meeting.guidance.all()
         self.fields["guidance"].label_from_instance = lambda g: g.text[:80]
         self.fields["owner"].label_from_instance = lambda o: f"{o.short_name} ({o.party.code})"
+
+
+class MilestoneForm(ServiceErrors, forms.Form):
+    commitment = ModelChoiceField(queryset=None, label="Commitment")
+    party = forms.ChoiceField(label="For", required=False)
+    due_on = forms.DateField(widget=DATE, label="Due on")
+    description = forms.CharField(max_length=300, label="What is to be done or reported by then")
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        partnership = meeting.series.partnership
+        self.fields["commitment"].queryset = Commitment.objects.filter(
+            paragraph__partnership=partnership).select_related("paragraph", "subparagraph")
+        self.fields["commitment"].label_from_instance = lambda c: f"{c.reference} {c.title}"
+        self.fields["party"].choices = [("", "Every side"), *((p.code, f"The {p.code} side") for p in partnership.parties.all())]
+        self.meeting = meeting
+
+    def clean(self):
+        data = super().clean()
+        # The service's rules, in the same pass: every mistake is told at once, each on its field.
+        errors = milestone_errors(meeting=self.meeting, commitment=data.get("commitment"),
+                                  party_code=data.get("party", ""), due_on=data.get("due_on"),
+                                  description=data.get("description"))
+        for field, message in errors.items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        return data
 
 
 class ActionStatusForm(forms.Form):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from commitments.cadence import add_months
 from commitments.models import Commitment, CommitmentSide, Marking
 from commitments.status import Cadence, Verdict
-from agreement.models import Organisation, Paragraph, Partnership
+from agreement.models import Organisation, Paragraph, Partnership, Party
 
 
 class DialogueSeries(models.Model):
@@ -174,6 +174,30 @@ class FollowUpAction(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.is_open and self.due_on < today
+
+
+class Milestone(models.Model):
+    """A date set at a held meeting for a commitment (one side, or both): what is to be done or reported by then. Until
+    the side reports on it, it is the side's next due date (commitments.cadence.open_milestone), with the meeting as
+    its source. The text's own commitments carry no invented dates: only a meeting sets one."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="milestones")
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="milestones")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                              help_text="The side it is set for; empty for every side of the commitment.")
+    due_on = models.DateField()
+    description = models.CharField(max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    # Withdrawn, not deleted: the pictures of the days it was in force still count it.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["commitment", "due_on"], name="milestone_commitment_due")]
+
+    def __str__(self):
+        return f"{self.commitment.ref}: {self.description} by {self.due_on:%d %B %Y}"
 
 
 class Reminder(models.Model):

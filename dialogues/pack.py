@@ -16,7 +16,7 @@ from commitments.models import Commitment, StatusUpdate
 from commitments.status import Cadence, Status, least_advanced, review_disagrees
 from dialogues.models import Assessment, BriefingPack, Meeting
 from dialogues.pack_format import FORMAT, Pack
-from dialogues.selectors import previous_held, proposals_since
+from dialogues.selectors import milestones_of, previous_held, proposals_since
 
 TROUBLED = {Status.AT_RISK, Status.DELAYED}
 SENSITIVE = "OFFICIAL-SENSITIVE"
@@ -183,6 +183,7 @@ def _follow_up(previous: Meeting | None, day: date) -> dict | None:
              "status_label": a.get_status_display(), "overdue": a.is_overdue(day)}
             for a in previous.actions.all()
         ],
+        "milestones": milestones_of(previous, day),
     }
 
 

@@ -5,7 +5,7 @@ JSON): plain values only, so the page, the PDF and the comparison with today rea
 no `format` and are version 1, which this is. A change that readers of old packs would not understand needs a new
 version, and the readers a way to read both."""
 
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 FORMAT = 1
 
@@ -97,10 +97,27 @@ class PackAction(TypedDict):
     overdue: bool
 
 
+class PackMilestoneSide(TypedDict):
+    code: str
+    state: str  # reported, open, overdue
+
+
+class PackMilestone(TypedDict):
+    id: int
+    commitment: int
+    reference: str
+    title: str
+    side: str  # a party's code, or "" for every side
+    due_on: str
+    description: str
+    sides: list[PackMilestoneSide]
+
+
 class PackFollowUp(TypedDict):
     meeting: dict  # id, date, title
     guidance: list[str]
     actions: list[PackAction]
+    milestones: NotRequired[list[PackMilestone]]  # packs frozen before milestones existed have none
 
 
 class PackAgendaItem(TypedDict):

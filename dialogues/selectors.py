@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
 
+from commitments.cadence import CLOSED, open_milestone
 from commitments.history import Fact, end_of, facts
-from commitments.models import Commitment, StatusUpdate
+from commitments.models import Commitment, CommitmentSide, StatusUpdate
 from commitments.status import Status, Verdict, review_disagrees
 from dialogues.access import visible_meetings_filter
-from dialogues.models import AgendaItem, Assessment, DialogueSeries, FollowUpAction, Meeting
+from dialogues.models import AgendaItem, Assessment, DialogueSeries, FollowUpAction, Meeting, Milestone
 
 
 def meetings_for(user):
@@ -199,3 +201,27 @@ def latest_review(partnership):
         return None, [], []
     assessments = list(Assessment.objects.filter(meeting=meeting).select_related("commitment__paragraph", "commitment__subparagraph"))
     return meeting, assessments, [a for a in assessments if review_disagrees(a.verdict, a.commitment.status)]
+
+
+def milestones_of(meeting: Meeting, day: date) -> list[dict]:
+    """The milestones a meeting set and where each stands on `day`, side by side: reported on, open, or overdue."""
+    zone = timezone.get_current_timezone()
+    set_here = list(meeting.milestones.filter(withdrawn_at=None).select_related(
+        "commitment__paragraph", "commitment__subparagraph", "party"))
+    sides = CommitmentSide.objects.filter(commitment__in=[m.commitment_id for m in set_here]).values_list(
+        "commitment_id", "party__code", "last_update_at", "status")
+    by_commitment: dict[int, list] = {}
+    for commitment, code, last, status in sides:
+        by_commitment.setdefault(commitment, []).append((code, last, status))
+    return [{
+        "id": m.pk, "commitment": m.commitment_id, "reference": m.commitment.reference, "title": m.commitment.title,
+        "side": m.party.code if m.party else "", "due_on": m.due_on.isoformat(), "description": m.description,
+        "sides": [{"code": code, "state": _state(m, last, status, day, zone)}
+                  for code, last, status in by_commitment.get(m.commitment_id, []) if not m.party or m.party.code == code],
+    } for m in set_here]
+
+
+def _state(milestone: Milestone, last_update_at, status: str, day: date, zone) -> str:
+    if open_milestone([(milestone.created_at, milestone.due_on)], last_update_at, zone) is None or status in CLOSED:
+        return "reported"
+    return "overdue" if day > milestone.due_on else "open"

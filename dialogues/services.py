@@ -9,12 +9,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audit import log as audit
+from commitments import services as commitment_services
+from commitments.models import Commitment, CommitmentLink
 from commitments.services import StaleVersion
 from dialogues.access import user_may_manage_meetings, user_may_update_action
 from commitments.status import Verdict
 from dialogues.models import AgendaItem, Assessment, DialogueSeries, FollowUpAction, Guidance, Meeting, Notification
 from dialogues.pack import freeze_pack
-from common.markings import refuse_classified
+from common.markings import classified_errors, refuse_classified
 
 
 EARLIEST = date(2000, 1, 1)
@@ -27,6 +29,9 @@ def series_reschedule(series: DialogueSeries) -> None:
     due = series.next_due(last_held)
     # Written only when it moves: a reload of the fixtures then locks no series row.
     DialogueSeries.objects.filter(pk=series.pk).exclude(next_due_on=due).update(next_due_on=due)
+    # The commitments its meetings fulfil count their schedule from the last one held.
+    commitment_services.reschedule(Commitment.objects.filter(
+        links_out__series=series, links_out__kind=CommitmentLink.Kind.FULFILLED_BY).select_related("paragraph__partnership"))
 
 
 def _require_manager(user) -> None:
@@ -57,10 +62,7 @@ def meeting_errors(*, series, meeting_date: date | None, status: str | None, pre
             errors["prepares"] = "Only working-level consultations prepare a meeting, and only one of the series they prepare."
         elif meeting_date is not None and prepares.date < meeting_date:
             errors["prepares"] = "The consultations must come before the meeting they prepare."
-    try:
-        refuse_classified(place=place, outcome=outcome)
-    except ValidationError as classified:
-        errors.update({k: v[0] for k, v in classified.message_dict.items()})
+    errors.update(classified_errors(place=place, outcome=outcome))
     return errors
 
 
@@ -224,10 +226,7 @@ def assessment_record(*, meeting: Meeting, commitment, verdict: str, rationale: 
         errors["verdict"] = "Choose a verdict."
     if not (rationale or "").strip():
         errors["rationale"] = "Give the reasons for the verdict."
-    try:
-        refuse_classified(rationale=rationale)
-    except ValidationError as classified:
-        errors.update({k: v[0] for k, v in classified.message_dict.items()})
+    errors.update(classified_errors(rationale=rationale))
     if errors:
         raise ValidationError(errors)
     assessment, _ = Assessment.objects.update_or_create(

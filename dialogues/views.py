@@ -17,7 +17,7 @@ from accounts.models import User
 from commitments.models import Commitment
 from commitments.services import StaleVersion
 from common.pagination import CappedPaginator
-from dialogues import calendar, chasing, services
+from dialogues import calendar, chasing, milestones, services
 from dialogues.access import (
     meeting_for,
     user_may_manage_meetings,
@@ -25,11 +25,12 @@ from dialogues.access import (
     user_may_read_outcome,
     user_may_update_action,
 )
-from dialogues.forms import ActionForm, ActionStatusForm, AgendaForm, GuidanceForm, MeetingForm
-from dialogues.models import DialogueSeries, FollowUpAction, Meeting, Notification, Reminder
+from dialogues.forms import ActionForm, ActionStatusForm, AgendaForm, GuidanceForm, MeetingForm, MilestoneForm
+from dialogues.models import DialogueSeries, FollowUpAction, Meeting, Milestone, Notification, Reminder
 from dialogues.selectors import (
     meeting_detail,
     meetings_for,
+    milestones_of,
     next_planned,
     previous_held,
     proposals_since,
@@ -147,6 +148,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, refused: dict | None =
         "may_see_outcome": user_may_read_outcome(request.user, meeting),
         "action_rows": [(a, user_may_update_action(request.user, a)) for a in meeting.actions.all()],
         "statuses": FollowUpAction.Status.choices,
+        "milestone_form": MilestoneForm(meeting=meeting), "milestones": milestones_of(meeting, today),
     }
     if refused:
         # base.html titles the page "Error:" by the errors of `form`.
@@ -215,6 +217,32 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The follow-up action has been recorded.")
             return redirect(meeting.get_absolute_url() + "#actions")
     return _meeting_page(request, meeting, {"action_form": form})
+
+
+@require_POST
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _managed_meeting(request, pk)
+    form = MilestoneForm(request.POST, meeting=meeting)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            milestones.milestone_set(meeting=meeting, commitment=data["commitment"], party_code=data["party"],
+                                     due_on=data["due_on"], description=data["description"], by=request.user)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "The milestone has been set: it is the commitment's next due date.")
+            return redirect(meeting.get_absolute_url() + "#milestones")
+    return _meeting_page(request, meeting, {"milestone_form": form})
+
+
+@require_POST
+def milestone_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    milestone = get_object_or_404(Milestone.objects.select_related("meeting", "commitment__paragraph"), pk=pk)
+    meeting = _managed_meeting(request, milestone.meeting_id)
+    milestones.milestone_withdraw(milestone=milestone, by=request.user)
+    messages.success(request, "The milestone has been withdrawn.")
+    return redirect(meeting.get_absolute_url() + "#milestones")
 
 
 @require_POST

@@ -54,7 +54,7 @@ def commitment_columns(parties: list[str]) -> list[Column]:
 def _reference_columns() -> list[Column]:
     """What the encoding says around each commitment. Every commitment's is read once, when the first row asks: a
     few queries, however many rows (the commitments are few, fixed by the agreement)."""
-    known = {}
+    known, milestones = {}, {}
 
     def of(row) -> tuple[str, References]:
         """The commitment's reason for its owners and its references."""
@@ -62,6 +62,7 @@ def _reference_columns() -> list[Column]:
             reasons = dict(Commitment.objects.values_list("pk", "lead_reason"))
             found = references(list(reasons))
             known.update({pk: (reason, found[pk]) for pk, reason in reasons.items()})
+            milestones.update(_milestones())
         return known.get(row.commitment.pk, ("", References()))
 
     def links(row) -> str:
@@ -72,7 +73,21 @@ def _reference_columns() -> list[Column]:
         Column("Links", links, 40),
         Column("Conditions", lambda r: "; ".join(c.label for c in of(r)[1].conditions), 40),
         Column("Instruments referred to", lambda r: "; ".join(i.short_name for i in of(r)[1].instruments), 24),
+        Column("Milestones set at meetings", lambda r: of(r) and milestones.get(r.commitment.pk, ""), 40),
     ]
+
+
+def _milestones() -> dict[int, str]:
+    """Each commitment's milestones in force, with the meeting that set them (the dialogues app's, read through
+    their relation to the commitment): one query."""
+    found: dict[int, list[str]] = {}
+    for pk, due, side, description, series, day in Commitment.objects.filter(
+            milestones__isnull=False, milestones__withdrawn_at=None).order_by("pk", "milestones__due_on").values_list(
+            "pk", "milestones__due_on", "milestones__party__code", "milestones__description",
+            "milestones__meeting__series__name", "milestones__meeting__date"):
+        found.setdefault(pk, []).append(
+            f"{due:%d %b %Y}{f' ({side})' if side else ''}: {description} (set at the {series}, {day:%d %B %Y})")
+    return {pk: "; ".join(items) for pk, items in found.items()}
 
 
 def history_rows(updates: QuerySet) -> QuerySet:

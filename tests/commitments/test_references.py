@@ -30,13 +30,14 @@ def links_of(ref: str) -> set[tuple]:
 
 def test_the_dialogue_machinery_links_each_end_to_the_other(partnership):
     assert links_of("12c") == {
-        ("Carried by", "Security and Defence Dialogue"), ("Related to", "¶60.1"), ("Needed by", "¶12(d)"),
+        ("Fulfilled by", "Security and Defence Dialogue"), ("Related to", "¶60.1"), ("Needed by", "¶12(d)"),
         ("Needed by", "¶61.1"),
     }
-    assert links_of("12d") == {("Carried by", "Working-level consultations"), ("Depends on", "¶12(c)")}
-    assert links_of("61.1") == {("Carried by", "Security and Defence Dialogue"), ("Depends on", "¶12(c)"),
+    assert links_of("12d") == {("Fulfilled by", "Working-level consultations"), ("Depends on", "¶12(c)")}
+    assert links_of("61.1") == {("Fulfilled by", "Security and Defence Dialogue"), ("Depends on", "¶12(c)"),
                                 ("Related to", "¶60.1"), ("Reviews", "¶13.2")}
     assert {("Related to", "¶12(c)"), ("Related to", "¶61.1"), ("Reviews", "¶11.1")} <= links_of("60.1")
+    assert ("Carried by", "Security and Defence Dialogue") in links_of("60.1")  # monitored there, not fulfilled
 
 
 def test_the_thematic_dialogues_link_to_their_areas_and_the_pairs_to_each_other(partnership):
@@ -207,7 +208,7 @@ def test_the_api_carries_links_conditions_instruments_and_the_reason_for_the_own
     client.force_login(analyst)
     body = client.get(f"/api/commitments/{commitment('12d').pk}/").json()
     assert body["links"] == [
-        {"relation": "carried_by", "commitment": None, "ref": None, "series": "working-level-consultations", "note": ""},
+        {"relation": "fulfilled_by", "commitment": None, "ref": None, "series": "working-level-consultations", "note": ""},
         {"relation": "depends_on", "commitment": commitment("12c").pk, "ref": "12c", "series": None,
          "note": "Prepares the Dialogue and follows up the guidance it sets."},
     ]
@@ -228,7 +229,7 @@ def test_the_export_has_a_column_for_each(client, analyst, partnership):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8")[1:])))
     columns = rows[rows.index([]) + 1]
     data = {row[0]: dict(zip(columns, row)) for row in rows[rows.index([]) + 2:]}
-    assert data["¶12(d)"]["Links"] == "carried by Working-level consultations; depends on ¶12(c)"
+    assert data["¶12(d)"]["Links"] == "fulfilled by Working-level consultations; depends on ¶12(c)"
     assert data["¶12(d)"]["Conditions"] == ("Ensuring the respective roles of the Council and the HR; "
                                             "Territorial scope in line with TCA article 774")
     assert data["¶12(e).1"]["Instruments referred to"] == "TCA"

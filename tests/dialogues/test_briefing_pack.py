@@ -164,15 +164,16 @@ def test_the_pack_page_query_count_is_bounded(client, cycle, analyst, eu_officia
 def test_quiet_commitments_get_one_line_and_those_needing_attention_a_full_row(cycle, reviewer, eu_official,
                                                                                uk_official):
     meeting = cycle["next"]
-    # Annual, and reported on both sides just before the last SDD: not due again before May 2027, nothing since.
+    # Fulfilled by the SDD held in May 2026: not due again before May 2027, nothing since. The consultations (12d)
+    # were never held: updates on both sides do not make them quiet.
     consultations = Commitment.objects.get(ref="12d")
     record(consultations, eu_official, "EU", Status.ONGOING, date(2026, 5, 1))
     record(consultations, uk_official, "UK", Status.ONGOING, date(2026, 5, 1))
     context = pack_context(meeting, build_pack(meeting, today=date(2026, 10, 1)), None, frozenset(), may_assess=False)
     quiet = [c["ref"] for area in context["areas"] for c in area["quiet"]]
-    assert quiet == ["12d"]
+    assert quiet == ["12c", "61.1"]
     html = render_to_string("dialogues/_pack_body.html", context)
-    assert html.count('<table class="table compact pack-quiet">') == 1
+    assert html.count('<table class="table compact pack-quiet">') == 2  # the areas of 12(c) and of 61.1
     # Every area (and part outside the areas) has a commitment that needs attention.
     assert html.count('<table class="table compact pack-table">') == len(context["areas"]) == 24
     assert "Independent review" not in html  # nothing reviewed and nothing to assess: no empty column on every row
