@@ -130,7 +130,7 @@ class ActionForm(ServiceErrors, forms.Form):
 class MilestoneForm(ServiceErrors, forms.Form):
     commitment = ModelChoiceField(queryset=None, label="Commitment")
     party = forms.ChoiceField(label="For", required=False)
-    due_on = forms.DateField(widget=DATE, label="Due on")
+    due_on = forms.DateField(widget=DATE, label="Milestone date")
     description = forms.CharField(max_length=300, label="What is to be done or reported by then")
 
     def __init__(self, *args, meeting, **kwargs):

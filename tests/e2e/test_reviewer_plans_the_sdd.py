@@ -89,3 +89,19 @@ def test_a_reviewer_plans_an_sdd_sees_the_proposed_agenda_and_records_its_outcom
     assert meeting.agenda.count() == 3 + late and meeting.guidance.count() == 1 and meeting.actions.count() == 1
     series = DialogueSeries.objects.get(slug="security-and-defence-dialogue")
     assert series.next_due_on > timezone.localdate()  # the held meeting set the next one's due date
+
+    # A milestone in the outcome: the commitment's page lists it with the meeting that set it (its next due date
+    # stays the update owed since adoption, which comes first: nothing has been reported here).
+    milestone_day = timezone.localdate() + timedelta(days=45)
+    page.get_by_label("Commitment", exact=True).select_option(label="¶14.4 Continue cooperation on sanctions")
+    page.get_by_label("For", exact=True).select_option(label="The UK side")
+    page.get_by_label("Milestone date").fill(milestone_day.isoformat())
+    page.get_by_label("What is to be done or reported by then").fill("Report on aligning the next package")
+    page.get_by_role("button", name="Set the milestone").click()
+    expect(page.get_by_role("status").first).to_contain_text("The milestone has been set")
+    expect(page.locator("#milestones tbody tr")).to_have_count(1)
+    assert_accessible(page)
+    page.locator("#milestones").get_by_role("link", name="¶14.4").click()
+    expect(page.get_by_role("heading", name="Milestones set at meetings")).to_be_visible()
+    expect(page.get_by_text(f"{milestone_day.day} {milestone_day:%b %Y} (UK side): Report on aligning the next package")).to_be_visible()
+    assert_accessible(page)
