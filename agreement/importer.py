@@ -23,9 +23,23 @@ def _find_party(name: str, paragraphs: list[ParsedParagraph]):
         return party
     for paragraph in paragraphs:
         if match := re.search(rf"({re.escape(name)})\s+\(([A-Z]{{2,8}})\)", paragraph.text, re.IGNORECASE):
-            return Party.objects.create(name=match.group(1), code=match.group(2))
-    initials = "".join(word[0] for word in name.split() if word[0].isupper())[:8] or name[:8].upper()
-    return Party.objects.create(name=name, code=initials)
+            return Party.objects.create(name=match.group(1), code=_free_code(match.group(2)))
+    # As the text spells it ("Kingdom of Ruritania", not the title's capitals), coded by its initials ("KR").
+    spelled = next((m.group() for p in paragraphs if (m := re.search(re.escape(name), p.text, re.IGNORECASE))), name)
+    initials = "".join(word[0] for word in spelled.split() if word[0].isupper())[:8] or spelled[:8].upper()
+    return Party.objects.create(name=spelled, code=_free_code(initials))
+
+
+def _free_code(code: str) -> str:
+    """`code`, or, where another party has it, the first of code2, code3 … that none has."""
+    from agreement.models import Party
+
+    taken = set(Party.objects.filter(code__startswith=code[:6]).values_list("code", flat=True))
+    candidate, number = code, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{code[:8 - len(str(number))]}{number}"
+    return candidate
 
 
 @transaction.atomic
