@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "agreement",
     "commitments",
     "dialogues",
+    "onboarding",
     "reports",
     "returns",
     "audit",
