@@ -95,10 +95,11 @@ def find_title(lines: list[Line], start_line: int | None) -> TitleFound | None:
             break
         if _block_start(lines, index) and _title_like(lines[index]):
             return _title_at(lines, index, subject, "the first block in capitals or bold")
-    if candidates and candidates[0] != first_structure:
+    if candidates and candidates[0] != first_structure and not (subject and begin):
         return _title_at(lines, candidates[0], subject, "the first block of the text")
-    return TitleFound(candidates[0] if candidates else len(lines), candidates[0] if candidates else len(lines),
-                      subject, subject, "the cover note's subject")
+    # No title of its own after the cover note: the subject stands for it, and what precedes the text is dropped.
+    at = first_structure if first_structure is not None else (candidates[0] if candidates else len(lines))
+    return TitleFound(at, at, subject, subject, "the cover note's subject")
 
 
 def _block_start(lines: list[Line], index: int) -> bool:

@@ -116,6 +116,11 @@ class Overrides:
     part_headings: tuple[str, ...] = ()
 
     def __post_init__(self):
+        for name in ("start_line", "end_line"):
+            if getattr(self, name) is not None and getattr(self, name) < 1:
+                raise ValueError(f"{name.replace('_', ' ')}: lines are numbered from 1")
+        if self.start_line and self.end_line and self.end_line < self.start_line:
+            raise ValueError(f"end line: line {self.end_line} is before the start, line {self.start_line}")
         for number, role in self.roles.items():
             if role not in ROLES:
                 raise ValueError(f"line {number}: {role!r} is not one of {', '.join(ROLES)}")

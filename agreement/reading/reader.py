@@ -21,7 +21,7 @@ from agreement.reading.source import lines_from_bytes, lines_from_text
 from agreement.reading.structure import DIVISION_TITLES, attach_footnotes, place
 from agreement.reading.words import Vocabulary, mend_ligatures
 
-TITLE_LENGTH, PLACE_LENGTH = 300, 120  # Partnership.title, Partnership.place
+TITLE_LENGTH, PLACE_LENGTH, PARTY_NAME_LENGTH = 300, 120, 200  # Partnership.title, .place, Party.name
 DATE_RE = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November"
                      r"|December) \d{4}\b")
 COMPOUND_PARTIES_RE = re.compile(r"^(?:the\s+)?([A-Z][\w.]*)\s*[–—-]\s*([A-Z][\w.]*)\s+\w", re.IGNORECASE)
@@ -45,7 +45,7 @@ def read_lines(source: list[SourceLine], overrides: Overrides | None = None, *, 
     dropped, visible = _set_aside(lines, overrides)
     title = find_title(visible, overrides.start_line)
     if title is None:
-        raise AgreementFormatError(overrides.start_line or 1, "nothing to read from the line you set as the start")
+        raise AgreementFormatError(overrides.start_line or 1, "nothing to read from the line set as the start")
     end = _end_index(visible, overrides.end_line)
     dropped += [Dropped(l.page, l.number, l.text, "front matter before the title") for l in visible[:title.start] if l.text]
     dropped += [Dropped(l.page, l.number, l.text, "after the end you set") for l in visible[end:] if l.text]
@@ -130,6 +130,8 @@ def _settle_front(preview: Preview, title, assembler: Assembler, overrides: Over
     preview.parties = list(overrides.parties) or _parties(preview.title, assembler.paragraphs)
     if len(preview.parties) < 2:
         block(first_line, "parties", "the title does not name the parties (“… between X and Y”, “X–Y …”): enter them")
+    elif any(len(name) > PARTY_NAME_LENGTH for name in preview.parties):
+        block(first_line, "parties", f"a party's name read from the title is longer than {PARTY_NAME_LENGTH} characters: enter the parties")
     place_read, adopted_read = (assembler.closing[0], assembler.closing[1]) if assembler.closing else ("", None)
     preview.adopted_on = overrides.adopted_on or adopted_read
     preview.place = (overrides.place or place_read)[:PLACE_LENGTH]

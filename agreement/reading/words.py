@@ -7,6 +7,7 @@ or the typesetter's ("secur-" / "ity"). The reader mends a break when the rest o
 one way only, and reports it as a doubt when it spells it both ways or not at all.
 """
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -49,18 +50,28 @@ class Vocabulary:
 
     def begins_another(self, fragment: str) -> bool:
         """Whether some other, longer word of the document starts with `fragment`."""
-        fragment = fragment.casefold()
-        return any(word != fragment and word.startswith(fragment) for word in self.words)
+        return _has_longer(self._sorted(), fragment.casefold())
 
     def ends_another(self, fragment: str) -> bool:
-        fragment = fragment.casefold()
-        return any(word != fragment and word.endswith(fragment) for word in self.words)
+        return _has_longer(self._sorted(reverse=True), fragment.casefold()[::-1])
+
+    def _sorted(self, reverse: bool = False) -> list[str]:
+        key = "_backwards" if reverse else "_forwards"
+        if not hasattr(self, key):
+            setattr(self, key, sorted(word[::-1] if reverse else word for word in self.words))
+        return getattr(self, key)
 
     def count(self, word: str) -> int:
         return self.words[word.casefold()]
 
     def compound(self, word: str) -> int:
         return self.compounds[word.casefold()]
+
+
+def _has_longer(words: list[str], prefix: str) -> bool:
+    """Whether the sorted `words` hold one longer than `prefix` that starts with it."""
+    index = bisect.bisect_right(words, prefix)
+    return index < len(words) and words[index].startswith(prefix)
 
 
 def mend_ligatures(text: str, vocabulary: Vocabulary) -> tuple[str, list[Mend], list[Unsure]]:

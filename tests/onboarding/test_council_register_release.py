@@ -161,3 +161,13 @@ def test_importing_it_twice_creates_then_changes_nothing(db):
     again = read(ADOPTED).agreement
     assert save_agreement(again, short_title="EU–Ruritania Security and Defence Partnership") == (partnership, "unchanged")
     assert Partnership.objects.get(slug=partnership.slug).paragraphs.count() == 15
+
+
+def test_a_release_whose_annex_has_no_title_takes_the_cover_notes_subject():
+    text = RURITANIA.read_text(encoding="utf-8").replace(
+        "SECURITY AND DEFENCE PARTNERSHIP BETWEEN\nTHE EUROPEAN UNION AND THE KINGDOM OF RURITANIA\n", "")
+    reading = read_agreement(text.encode(), ADOPTED)
+    assert reading.agreement.title == "EU–Ruritania Security and Defence Partnership"
+    assert reading.agreement.parties == ["European Union", "Kingdom of Ruritania"]
+    assert (2, 23, "ANNEX", "front matter before the title") in [(d.page, d.line, d.text, d.why) for d in reading.preview.dropped]
+    assert "the text has no title of its own: the cover note's subject is taken" in [d.message for d in reading.preview.doubts]
