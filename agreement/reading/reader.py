@@ -55,11 +55,12 @@ def read_lines(source: list[SourceLine], overrides: Overrides | None = None, *, 
     for line in visible[title.end:end]:
         assembler.read(line, overrides.roles.get(line.number, ""))
     assembler.settle()
-    if assembler.pending is not None:
-        doubts.append(Doubt(source[-1].page, source[-1].number, "numbering", "the last number stands alone with no text after it"))
 
     def doubt(number: int, kind: str, message: str) -> None:
         doubts.append(Doubt(source[number - 1].page if 0 < number <= len(source) else 0, number, kind, message))
+
+    if assembler.pending is not None:
+        doubt(assembler.pending.line, "numbering", "the last number stands alone with no text after it")
 
     part_titles = {t.casefold() for t in (*DIVISION_TITLES, *part_headings, *overrides.part_headings)}
     parts, placed = place(assembler.items, part_titles, doubt)
