@@ -148,7 +148,7 @@ def _meeting_page(request: HttpRequest, meeting: Meeting, refused: dict | None =
         "may_see_outcome": user_may_read_outcome(request.user, meeting),
         "action_rows": [(a, user_may_update_action(request.user, a)) for a in meeting.actions.all()],
         "statuses": FollowUpAction.Status.choices,
-        "milestone_form": MilestoneForm(meeting=meeting), "milestones": milestones_of(meeting, today),
+        "milestones": milestones_of(meeting, today),
     }
     if refused:
         # base.html titles the page "Error:" by the errors of `form`.
@@ -219,11 +219,11 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     return _meeting_page(request, meeting, {"action_form": form})
 
 
-@require_POST
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A page of its own: the meeting page stays light, and a phone shows one thing at a time."""
     meeting = _managed_meeting(request, pk)
-    form = MilestoneForm(request.POST, meeting=meeting)
-    if form.is_valid():
+    form = MilestoneForm(request.POST or None, meeting=meeting)
+    if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
             milestones.milestone_set(meeting=meeting, commitment=data["commitment"], party_code=data["party"],
@@ -231,9 +231,10 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "The milestone has been set: it is the commitment's next due date.")
+            messages.success(request, "The milestone has been set.")
             return redirect(meeting.get_absolute_url() + "#milestones")
-    return _meeting_page(request, meeting, {"milestone_form": form})
+    return render(request, "dialogues/milestone_form.html", {"meeting": meeting, "form": form},
+                  status=400 if form.is_bound else 200)
 
 
 @require_POST

@@ -151,10 +151,11 @@ MANAGERS_ONLY = everyone(403, anonymous=LOGIN, reviewer=200, administrator=200)
 
 
 @pytest.mark.parametrize(("persona", "expected"), MANAGERS_ONLY)
-@pytest.mark.parametrize("path", ["/dialogues/series/{series}/meetings/new/", "/dialogues/meetings/{planned}/edit/"])
+@pytest.mark.parametrize("path", ["/dialogues/series/{series}/meetings/new/", "/dialogues/meetings/{planned}/edit/",
+                                  "/dialogues/meetings/{held}/milestones/new/"])
 def test_only_reviewers_and_administrators_may_open_the_meeting_forms(client, request, meetings, path, persona, expected):
     sign_in(client, request, persona)
-    url = path.format(series=meetings.series.pk, planned=meetings.planned.pk)
+    url = path.format(series=meetings.series.pk, planned=meetings.planned.pk, held=meetings.held.pk)
     assert_outcome(client.get(url), expected, url)
 
 
@@ -238,6 +239,45 @@ def test_only_reviewers_and_administrators_may_set_a_follow_up_action(client, re
     else:
         assert_outcome(response, expected, url)
         assert FollowUpAction.objects.filter(meeting=meetings.held).count() == before
+
+
+@pytest.mark.parametrize(("persona", "expected"), everyone(403, anonymous=LOGIN, reviewer=DONE, administrator=DONE))
+def test_only_reviewers_and_administrators_may_set_or_withdraw_a_milestone(client, request, meetings, persona, expected):
+    from commitments.models import Commitment
+    from dialogues.models import Milestone
+
+    sign_in(client, request, persona)
+    url = f"/dialogues/meetings/{meetings.held.pk}/milestones/new/"
+    body = {"commitment": Commitment.objects.get(ref="14.4").pk, "party": "",
+            "due_on": (timezone.localdate() + timedelta(days=45)).isoformat(), "description": "Report on alignment"}
+
+    response = client.post(url, body)
+
+    if expected == DONE:
+        assert response.status_code == 302
+        assert urlsplit(response["Location"]).path == f"/dialogues/meetings/{meetings.held.pk}/"
+        milestone = Milestone.objects.get(meeting=meetings.held, description="Report on alignment")
+        withdrawn = client.post(f"/dialogues/milestones/{milestone.pk}/withdraw/")
+        assert withdrawn.status_code == 302
+        milestone.refresh_from_db()
+        assert milestone.withdrawn_at is not None
+    else:
+        assert_outcome(response, expected, url)
+        assert not Milestone.objects.filter(meeting=meetings.held).exists()
+        kept = services_milestone(meetings)
+        withdraw = f"/dialogues/milestones/{kept.pk}/withdraw/"
+        assert_outcome(client.post(withdraw), expected, withdraw)
+        kept.refresh_from_db()
+        assert kept.withdrawn_at is None
+
+
+def services_milestone(meetings):
+    from commitments.models import Commitment
+    from dialogues.milestones import milestone_set
+
+    reviewer = meetings.held.created_by
+    return milestone_set(meeting=meetings.held, commitment=Commitment.objects.get(ref="14.4"),
+                         due_on=timezone.localdate() + timedelta(days=30), description="Set by the reviewer", by=reviewer)
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -93,6 +93,8 @@ def test_a_reviewer_plans_an_sdd_sees_the_proposed_agenda_and_records_its_outcom
     # A milestone in the outcome: the commitment's page lists it with the meeting that set it (its next due date
     # stays the update owed since adoption, which comes first: nothing has been reported here).
     milestone_day = timezone.localdate() + timedelta(days=45)
+    page.get_by_role("link", name="Set a milestone").click()
+    assert_accessible(page)
     page.get_by_label("Commitment", exact=True).select_option(label="¶14.4 Continue cooperation on sanctions")
     page.get_by_label("For", exact=True).select_option(label="The UK side")
     page.get_by_label("Milestone date").fill(milestone_day.isoformat())
