@@ -15,7 +15,12 @@ from audit import log as audit
 
 
 class CurationError(Exception):
-    pass
+    """What is wrong with curated data. `problems` holds, for a commitments file, every problem of each entry by its
+    ref (all of them, so a curator sees them at once); the message names them all."""
+
+    def __init__(self, message: str, problems: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.problems = problems or {}
 
 
 def read_toml(path: Path) -> dict:
@@ -70,83 +75,95 @@ class _Entry:
 
 
 def _validate(partnership: Partnership, entries: list[dict], source: str) -> list[_Entry]:
+    """Every entry checked, every problem of each collected; nothing returned unless all pass."""
     paragraphs = {p.number: p for p in partnership.paragraphs.prefetch_related("subparagraphs")}
     organisations = {o.slug: o for o in Organisation.objects.select_related("party")}
     party_codes = set(partnership.parties.values_list("code", flat=True))
-    seen, positions, result = set(), {}, []
+    seen, positions, result, problems = set(), {}, [], {}
     for index, entry in enumerate(entries, start=1):
-        where = f"{source}: commitment {entry.get('ref', f'#{index}')!r}"
-        missing = {"ref", "paragraph", "title", "clause", "strength", "cadence"} - entry.keys()
-        if missing:
-            raise CurationError(f"{where}: missing {', '.join(sorted(missing))}")
-        if entry["ref"] in seen:
-            raise CurationError(f"{where}: the reference is used twice")
-        seen.add(entry["ref"])
-        paragraph = paragraphs.get(entry["paragraph"])
-        if paragraph is None:
-            raise CurationError(f"{where}: there is no paragraph {entry['paragraph']}")
-        subparagraph = None
-        if "subparagraph" in entry:
-            subparagraph = next((s for s in paragraph.subparagraphs.all() if s.label == entry["subparagraph"]), None)
-            if subparagraph is None:
-                raise CurationError(f"{where}: paragraph {paragraph.number} has no sub-paragraph ({entry['subparagraph']})")
-        source_text = subparagraph.text if subparagraph else paragraph.text
-        if entry["clause"] not in source_text:
-            raise CurationError(f"{where}: the clause is not quoted exactly from the paragraph")
-        if entry["strength"] not in Strength.values:
-            raise CurationError(f"{where}: strength must be one of {', '.join(Strength.values)}")
-        if entry["cadence"] not in Cadence.values:
-            raise CurationError(f"{where}: cadence must be one of {', '.join(Cadence.values)}")
-        sides = _owners(entry, where, party_codes, organisations)
-        positions[paragraph.number] = positions.get(paragraph.number, 0) + 1
-        result.append(
-            _Entry(
-                ref=entry["ref"],
-                paragraph=paragraph,
-                subparagraph=subparagraph,
-                position=positions[paragraph.number],
-                fields={
-                    "title": entry["title"],
-                    "clause": entry["clause"],
-                    "strength": entry["strength"],
-                    "cadence": entry["cadence"],
-                    "cadence_note": entry.get("cadence_note", ""),
-                    "curation_note": entry.get("note", ""),
-                    "lead_reason": entry.get("lead_reason", ""),
-                    "target_date": entry.get("target_date"),
-                },
-                sides=sides,
-            )
-        )
+        ref = str(entry.get("ref", f"#{index}"))
+        try:
+            if entry.get("ref") in seen:
+                raise CurationError("the reference is used twice")
+            seen.add(entry.get("ref"))
+            checked = _entry(entry, paragraphs, party_codes, organisations)
+        except CurationError as problem:
+            problems.setdefault(ref, []).append(str(problem))
+            continue
+        positions[checked.paragraph.number] = positions.get(checked.paragraph.number, 0) + 1
+        checked.position = positions[checked.paragraph.number]
+        result.append(checked)
+    if problems:
+        raise CurationError("; ".join(f"{source}: commitment {ref!r}: {message}" for ref, messages in problems.items()
+                                      for message in messages), problems)
     return result
 
 
-def _owners(entry: dict, where: str, party_codes: set[str], organisations: dict) -> dict[str, tuple[list, list]]:
+def _entry(entry: dict, paragraphs: dict, party_codes: set[str], organisations: dict) -> _Entry:
+    missing = {"ref", "paragraph", "title", "clause", "strength", "cadence"} - entry.keys()
+    if missing:
+        raise CurationError(f"missing {', '.join(sorted(missing))}")
+    paragraph = paragraphs.get(entry["paragraph"])
+    if paragraph is None:
+        raise CurationError(f"there is no paragraph {entry['paragraph']}")
+    subparagraph = None
+    if "subparagraph" in entry:
+        subparagraph = next((s for s in paragraph.subparagraphs.all() if s.label == entry["subparagraph"]), None)
+        if subparagraph is None:
+            raise CurationError(f"paragraph {paragraph.number} has no sub-paragraph ({entry['subparagraph']})")
+    source_text = subparagraph.text if subparagraph else paragraph.text
+    if not isinstance(entry["clause"], str) or entry["clause"] not in source_text:
+        raise CurationError("the clause is not quoted exactly from the paragraph")
+    if entry["strength"] not in Strength.values:
+        raise CurationError(f"strength must be one of {', '.join(Strength.values)}")
+    if entry["cadence"] not in Cadence.values:
+        raise CurationError(f"cadence must be one of {', '.join(Cadence.values)}")
+    return _Entry(
+        ref=entry["ref"], paragraph=paragraph, subparagraph=subparagraph, position=0,
+        fields={
+            "title": entry["title"],
+            "clause": entry["clause"],
+            "strength": entry["strength"],
+            "cadence": entry["cadence"],
+            "cadence_note": entry.get("cadence_note", ""),
+            "curation_note": entry.get("note", ""),
+            "lead_reason": entry.get("lead_reason", ""),
+            "target_date": entry.get("target_date"),
+        },
+        sides=_owners(entry, party_codes, organisations),
+    )
+
+
+def _owners(entry: dict, party_codes: set[str], organisations: dict) -> dict[str, tuple[list, list]]:
     """Per side the entry names, its lead organisations (one, or several the text names as equals) and the
     supporting ones, each checked to be of that side."""
     sides = {}
     for code in sorted(party_codes & entry.keys()):
         lead = entry[code].get("lead")
-        leads = lead if isinstance(lead, list) and lead else [lead]
+        if not lead:
+            raise CurationError(f"no lead organisation on the {code} side")
+        leads = lead if isinstance(lead, list) else [lead]
         supporting = list(entry[code].get("supporting", []))
         for slug in leads + supporting:
             if slug not in organisations:
-                raise CurationError(f"{where}: unknown organisation {slug!r} on the {code} side")
+                raise CurationError(f"unknown organisation {slug!r} on the {code} side")
             if organisations[slug].party.code != code:
-                raise CurationError(f"{where}: {slug!r} is not a {code} organisation")
+                raise CurationError(f"{slug!r} is not a {code} organisation")
         if set(leads) & set(supporting) or len(set(leads + supporting)) < len(leads + supporting):
-            raise CurationError(f"{where}: an organisation is named twice on the {code} side")
+            raise CurationError(f"an organisation is named twice on the {code} side")
         sides[code] = (leads, supporting)
     if not sides:
-        raise CurationError(f"{where}: no owner on any side ({', '.join(sorted(party_codes))})")
+        raise CurationError(f"no owner on any side ({', '.join(sorted(party_codes))})")
     return sides
 
 
 @transaction.atomic
-def load_commitments(partnership: Partnership, path: Path) -> int:
-    """Create or update the partnership's commitments from the file. Statuses and history are never touched; the
+def load_commitments(partnership: Partnership, source: Path | dict, *, name: str = "") -> int:
+    """Create or update the partnership's commitments from a file, or from the same encoding already parsed (a
+    dict as tomllib reads the file; `name` says where it came from). Statuses and history are never touched; the
     schedules and overall status that derive from what changed are recomputed."""
-    entries = _validate(partnership, read_toml(path).get("commitment", []), path.name)
+    data, name = (source, name or "the encoding") if isinstance(source, dict) else (read_toml(source), source.name)
+    entries = _validate(partnership, data.get("commitment", []), name)
     existing = {(c.paragraph_id, c.ref): c for c in Commitment.objects.filter(paragraph__partnership=partnership)}
     if any(existing.get((e.paragraph.pk, e.ref), e).position != e.position for e in entries):
         # Positions are re-assigned below; park the old ones out of the way of the unique constraint first.
@@ -164,7 +181,7 @@ def load_commitments(partnership: Partnership, path: Path) -> int:
             commitment.delete()
             written += 1
     if written:
-        audit.write("commitments loaded", object_ref=partnership.slug, details={"file": path.name, "rows written": written})
+        audit.write("commitments loaded", object_ref=partnership.slug, details={"file": name, "rows written": written})
     return len(entries)
 
 

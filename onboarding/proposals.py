@@ -117,13 +117,13 @@ class _Context:
         sides = [ProposedSide(code, suggest_owners(clause.text, clause.subject, by_code[code], self.known,
                                                    ignore=self.ignore)) for code in codes]
         cadence = cadence_of(clause.text)
-        strength, strength_why = _strength(clause)
+        strength, strength_why = strength_of(clause)
         notes = ["worded as a possibility (“may”): proposed as firm, a standing mechanism; check"] if clause.permissive else []
         return Proposal(ref, paragraph, subparagraph, clause.text, clause.verb, strength, strength_why, sides,
                         sides_why, cadence.cadence, cadence.words, cadence.doubt, notes)
 
 
-def _strength(clause: Clause) -> tuple[str, str]:
+def strength_of(clause: Clause) -> tuple[str, str]:
     if not clause.verb:
         return Strength.FIRM, "no verb of its own: a mechanism the paragraph sets up"
     if clause.exploratory:

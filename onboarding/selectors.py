@@ -2,6 +2,7 @@
 organisations), and every clause already encoded with its owners."""
 
 from agreement.models import Organisation, Partnership
+from agreement.reading import Reading, read_lines
 from commitments.models import Commitment
 from onboarding.owners import KnownClause
 from onboarding.proposals import PREAMBLE_TITLES, TextParagraph
@@ -40,3 +41,57 @@ def known_clauses(*, exclude: Partnership | None = None) -> list[KnownClause]:
             (side.party.code, owner.organisation.slug, owner.role) for side in c.sides.all() for owner in side.owners.all()))
         for c in commitments
     ]
+
+
+def reading_of(onboarding) -> Reading:
+    """An onboarded text read with its stored corrections (raises AgreementFormatError as the reader does)."""
+    return read_lines(onboarding.lines, onboarding.corrections)
+
+
+def preview_items(preview) -> list[tuple[str, object]]:
+    """The headings and paragraphs read, in the text's order: ("heading", HeadingRead) or ("paragraph", …)."""
+    items = [(h.line, 0, "heading", h) for h in preview.headings] + [(p.line, 1, "paragraph", p) for p in preview.paragraphs]
+    return [(kind, item) for _, _, kind, item in sorted(items, key=lambda i: (i[0], i[1]))]
+
+
+def dropped_groups(preview) -> list[tuple[str, list]]:
+    """What was dropped, by why: page furniture, the front matter, what follows the end, what was marked."""
+    groups: dict[str, list] = {}
+    for dropped in preview.dropped:
+        title = "Page furniture" if dropped.why.startswith("page furniture") else dropped.why[:1].upper() + dropped.why[1:]
+        groups.setdefault(title, []).append(dropped)
+    return list(groups.items())
+
+
+def line_readings(preview) -> dict[int, str]:
+    """What the reader made of each line that starts something: the title, a heading, a paragraph, a
+    sub-paragraph, a footnote, or why it was dropped. Lines that go on with the text above have none."""
+    found = {line: "title" for line in preview.title_lines}
+    for heading in preview.headings:
+        found[heading.line] = f"heading: {heading.level}, {heading.form}"
+    for paragraph in preview.paragraphs:
+        found[paragraph.line] = f"¶{paragraph.number} starts"
+        for sub in paragraph.subparagraphs:
+            found[sub.line] = f"¶{paragraph.number}({sub.label}) starts"
+    for note in preview.footnotes:
+        found[note.line] = f"footnote {note.marker}"
+    for dropped in preview.dropped:
+        found[dropped.line] = f"dropped: {dropped.why}"
+    return found
+
+
+def organisations_by_party(partnership: Partnership) -> dict[str, list[Organisation]]:
+    """The organisations of each of the partnership's parties, by code, in one query."""
+    found: dict[str, list[Organisation]] = {party.code: [] for party in partnership.parties.all()}
+    for organisation in Organisation.objects.filter(party__partnerships=partnership).select_related("party").order_by(
+            "party__code", "short_name"):
+        found[organisation.party.code].append(organisation)
+    return found
+
+
+def own_parties(partnership: Partnership) -> list:
+    """The partnership's parties that no other partnership has: those whose organisations onboarding may add."""
+    from django.db.models import Count
+
+    return [party for party in partnership.parties.annotate(shared=Count("partnerships")).order_by("code")
+            if party.shared == 1]

@@ -46,6 +46,7 @@ urlpatterns = [
     path("dialogues/meetings/<int:pk>/", include("reports.pack_urls")),
     path("reports/", include("reports.urls")),
     path("returns/", include("returns.urls")),
+    path("onboarding/", include("onboarding.urls")),
     path("calendar/<str:token>.ics", dialogue_views.calendar_feed, name="calendar_feed"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
