@@ -44,7 +44,7 @@ def split_points(clause: str) -> list[Cut]:
     """Where the clause may be split into two commitments that each quote the text."""
     cuts = {}
     for match in SENTENCE_END_RE.finditer(clause):
-        cuts[match.end()] = match.start()
+        cuts[match.end()] = match.start() + len(match.group().rstrip())  # a footnote's marker stays with its sentence
     for match in SEPARATOR_RE.finditer(clause):
         if match.group("word").lower() in VERB_WORDS:
             cuts.setdefault(match.end(), match.start())

@@ -95,10 +95,11 @@ def propose(paragraphs: list[TextParagraph], parties: list[PartyRef], known: lis
 
 
 def _subparagraph_clauses(text: str, parties: list[PartyRef]) -> list[Clause]:
-    """One clause for the whole sub-paragraph, unless its sentences bind different sides."""
+    """One clause for the whole sub-paragraph, unless its sentences bind different sides. A sentence without a verb
+    of its own ("(b) on capacity building. Courses will be held annually.", under a chapeau's verb) stays in it."""
     found = clauses(text, split=False)
     bound = {tuple(sides_bound(c.subject, c.verb, parties)[0]) for c in found}
-    if len(found) <= 1 or len(bound) > 1:
+    if len(bound) > 1:
         return found
     first = found[0]
     whole = text.rstrip()

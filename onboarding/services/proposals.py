@@ -83,8 +83,9 @@ def proposal_edit(*, proposal: ProposedCommitment, by, title: str, strength: str
 
 @transaction.atomic
 def proposal_split(*, proposal: ProposedCommitment, by, at: int) -> tuple[ProposedCommitment, ProposedCommitment]:
-    """Two proposals from one, split where its second part starts (`at`, one of curating.split_points): the first
-    keeps what it had, the second is read from its own words and binds the same sides with the same owners."""
+    """Two proposals from one, split where its second part starts (`at`, one of curating.split_points): each part's
+    strength and cadence read from its own words, both binding the same sides with the same owners; the first keeps
+    its title."""
     proposal = _curated(proposal)
     cut = next((c for c in split_points(proposal.clause) if c.second_start == at), None)
     if cut is None:
@@ -99,7 +100,9 @@ def proposal_split(*, proposal: ProposedCommitment, by, at: int) -> tuple[Propos
         position=F("position") + 1)
     was = proposal.clause
     proposal.clause = first
-    proposal.save(update_fields=["clause"])
+    _, proposal.strength, proposal.strength_why, proposal.cadence, proposal.cadence_doubt = read_again(first)
+    proposal.cadence_note = proposal.cadence_doubt
+    proposal.save(update_fields=["clause", "strength", "strength_why", "cadence", "cadence_doubt", "cadence_note"])
     added = ProposedCommitment.objects.create(
         onboarding_id=proposal.onboarding_id, position=proposal.position + 1, ref=f"{proposal.ref}+",
         paragraph=proposal.paragraph, subparagraph=proposal.subparagraph, start=second_start, clause=second, verb=verb,
@@ -167,7 +170,7 @@ def proposal_drop(*, proposal: ProposedCommitment, by, dropped: bool = True) -> 
 
 
 def _imported(onboarding: Onboarding) -> Onboarding:
-    onboarding = Onboarding.objects.select_for_update().select_related("partnership").get(pk=onboarding.pk)
+    onboarding = Onboarding.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=onboarding.pk)
     if onboarding.state == Onboarding.State.READING:
         raise ValidationError("Import the text first: there is nothing proposed yet.")
     return onboarding

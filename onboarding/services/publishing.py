@@ -23,7 +23,7 @@ class PublishRefused(Exception):
 def onboarding_publish(*, onboarding: Onboarding, by) -> int:
     """The kept proposals become the partnership's commitments (created, or updated where published before);
     the number of commitments. Every problem of every proposal is reported at once, and then nothing is written."""
-    onboarding = Onboarding.objects.select_for_update().select_related("partnership").get(pk=onboarding.pk)
+    onboarding = Onboarding.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=onboarding.pk)
     if onboarding.state == Onboarding.State.READING:
         raise ValidationError("Import the text first: there is nothing to publish yet.")
     proposals = kept_proposals(onboarding)
