@@ -84,7 +84,7 @@ class ProposalForm(ServiceErrors, forms.Form):
         """Each side's code and its bound owner fields, for the template."""
         return [(code, [self[name] for name in names]) for code, names in self.side_fields]
 
-    def owners(self) -> dict[str, dict[str, str]]:
+    def chosen_owners(self) -> dict[str, dict[str, str]]:
         return {code: {name.removeprefix(f"owner_{code}_"): self.cleaned_data[name] for name in names
                        if self.cleaned_data[name]} for code, names in self.side_fields}
 

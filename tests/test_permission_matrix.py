@@ -266,3 +266,52 @@ def test_the_health_check_answers_everyone(client, request, persona, expected):
 
 def test_the_sign_in_page_answers_an_anonymous_visitor(client, partnership):
     assert client.get("/accounts/login/").status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Onboarding a partnership (onboarding.access.user_may_onboard): administrators only, pages and actions alike
+
+
+@pytest.fixture
+def onboarded(partnership):
+    """The fictional EU–Freedonia text uploaded, corrected and imported by an administrator of its own."""
+    from tests.conftest import make_user
+    from tests.onboarding.flow import imported
+
+    onboarding = imported(make_user("onboarder", is_administrator=True))
+    return onboarding, onboarding.proposals.get(ref="3.1")
+
+
+ONBOARDING_PAGES = [
+    "/onboarding/", "/onboarding/{O}/", "/onboarding/{O}/lines/", "/onboarding/{O}/proposals/",
+    "/onboarding/{O}/proposals/{P}/", "/onboarding/{O}/proposals/{P}/split/", "/onboarding/{O}/commitments.toml",
+    "/onboarding/{O}/organisations.toml",
+]
+# What an administrator's empty POST gets: a refusal on the form (400), or the action done and a redirect (302).
+ONBOARDING_ACTIONS = [
+    ("/onboarding/upload/", 400), ("/onboarding/{O}/correct/", 400), ("/onboarding/{O}/line/", 400),
+    ("/onboarding/{O}/import/", 302), ("/onboarding/{O}/proposals/{P}/", 400), ("/onboarding/{O}/proposals/{P}/split/", 400),
+    ("/onboarding/{O}/proposals/{P}/merge/", 302), ("/onboarding/{O}/proposals/{P}/drop/", 302),
+    ("/onboarding/{O}/owners/", 400), ("/onboarding/{O}/organisations/", 400), ("/onboarding/{O}/publish/", 400),
+]
+
+
+@pytest.mark.parametrize(("persona", "expected"), everyone(403, anonymous=LOGIN, administrator=200))
+@pytest.mark.parametrize("path", ONBOARDING_PAGES)
+def test_only_administrators_may_open_the_onboarding_pages(client, request, onboarded, path, persona, expected):
+    sign_in(client, request, persona)
+    onboarding, proposal = onboarded
+    url = path.format(O=onboarding.pk, P=proposal.pk)
+    assert_outcome(client.get(url), expected, url)
+
+
+@pytest.mark.parametrize(("persona", "expected"), everyone(403, anonymous=LOGIN, administrator="done"))
+@pytest.mark.parametrize(("path", "done"), ONBOARDING_ACTIONS)
+def test_only_administrators_may_act_on_an_onboarding(client, request, onboarded, path, done, persona, expected):
+    sign_in(client, request, persona)
+    onboarding, proposal = onboarded
+    url = path.format(O=onboarding.pk, P=proposal.pk)
+    before = list(onboarding.proposals.values_list("ref", "dropped", "clause").order_by("position"))
+    assert_outcome(client.post(url), done if expected == "done" else expected, url)
+    if expected != "done":
+        assert list(onboarding.proposals.values_list("ref", "dropped", "clause").order_by("position")) == before

@@ -77,7 +77,7 @@ def edit(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.proposal_edit(proposal=proposal, by=request.user, title=data["title"], strength=data["strength"],
-                                   cadence=data["cadence"], cadence_note=data["cadence_note"], owners=form.owners())
+                                   cadence=data["cadence"], cadence_note=data["cadence_note"], owners=form.chosen_owners())
         except ValidationError as error:
             form.add_service_errors(error)
         else:
