@@ -7,6 +7,7 @@ import json
 
 from agreement.models import Organisation, Partnership
 from onboarding.models import Onboarding, ProposedCommitment
+from onboarding.selectors import own_parties
 
 
 def commitment_entry(proposal: ProposedCommitment) -> dict:
@@ -76,7 +77,7 @@ def commitments_toml(partnership: Partnership, data: dict, filename: str) -> str
 
 def organisations_data(partnership: Partnership) -> dict:
     """The parties only this partnership has, and their organisations: what onboarding added."""
-    own = [party for party in partnership.parties.order_by("code") if party.partnerships.count() == 1]
+    own = own_parties(partnership)
     organisations = Organisation.objects.filter(party__in=own).select_related("party", "parent").order_by("party__code", "slug")
     return {
         "party": [{"code": party.code, "name": party.name} for party in own],

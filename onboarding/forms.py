@@ -51,7 +51,7 @@ class CorrectionsForm(ServiceErrors, forms.Form):
 
 class LineForm(ServiceErrors, forms.Form):
     line = forms.IntegerField(min_value=1, max_value=MAX_LINES, label="Line")
-    role = forms.ChoiceField(required=False, label="is", choices=[("", "as the reader reads it (undo my marking)")] + [
+    role = forms.ChoiceField(required=False, label="Read it as", choices=[("", "as the reader reads it (undo my marking)")] + [
         (role, ROLE_LABELS[role]) for role in ROLES])
 
 

@@ -1,7 +1,9 @@
 """What the proposals are made from, read from the database: a partnership's paragraphs and parties (with their
 organisations), and every clause already encoded with its owners."""
 
-from agreement.models import Organisation, Partnership
+from django.db.models import Count
+
+from agreement.models import Organisation, Partnership, Party
 from agreement.reading import Reading, read_lines
 from commitments.models import Commitment
 from onboarding.owners import KnownClause
@@ -91,7 +93,6 @@ def organisations_by_party(partnership: Partnership) -> dict[str, list[Organisat
 
 def own_parties(partnership: Partnership) -> list:
     """The partnership's parties that no other partnership has: those whose organisations onboarding may add."""
-    from django.db.models import Count
-
-    return [party for party in partnership.parties.annotate(shared=Count("partnerships")).order_by("code")
-            if party.shared == 1]
+    # Counted over all partnerships: the partnership's own relation would count only the row that joins it.
+    parties = Party.objects.filter(pk__in=partnership.parties.values("pk")).annotate(shared=Count("partnerships"))
+    return [party for party in parties.order_by("code") if party.shared == 1]

@@ -98,6 +98,8 @@ def test_the_proposals_page_shows_each_proposal_with_its_cadence_and_owners(admi
     assert '<blockquote class="clause">The EU and Freedonia will hold annual consultations on maritime security</blockquote>' in page
     assert "<div><dt>RF</dt><dd><strong class=\"no-lead\">no lead yet</strong></dd></div>" in page
     assert "<strong>6</strong> still have a side without a lead organisation" in page
+    # The new party's organisations may be added here, not the EU's: they are shared with the other partnership.
+    assert '<option value="RF">Republic of Freedonia (RF)</option>' in page and '<option value="EU">' not in page
 
 
 def test_the_proposals_page_reads_the_same_few_queries_however_many_proposals(admin_client, administrator,
