@@ -54,6 +54,7 @@ def _proposals_page(request, onboarding, *, fill=None, organisation=None, proble
         "fill_form": fill or FillOwnersForm(organisations=organisations),
         "organisation_form": organisation or OrganisationForm(parties=parties), "own_parties": parties,
         "general": list(general), "row_problems": [r for r in rows if r["problems"]] or list(general),
+        "form": fill or organisation,  # the form posted, if any: base.html titles the page "Error:" for its errors
     }, status=status)
 
 

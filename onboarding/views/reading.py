@@ -70,6 +70,7 @@ def _preview_page(request, onboarding, *, corrections=None, line_form=None, impo
         "roles": sorted(onboarding.corrections.roles.items()),
         "corrections": corrections or CorrectionsForm(initial=_initial(onboarding, preview)),
         "line_form": line_form or LineForm(), "import_errors": list(import_errors), "row_problems": list(import_errors),
+        "form": corrections or line_form,  # the form posted, if any: base.html titles the page "Error:" for its errors
         "editable": onboarding.state == Onboarding.State.READING,
     }, status=status)
 

@@ -62,6 +62,7 @@ def test_a_correction_through_the_page_is_read_again_and_a_bad_one_is_refused_on
                                        "party_1": "European Union", "party_2": "Republic of Freedonia"})
     assert response.status_code == 400
     assert '<p class="field-error">The text has lines 1 to 75.</p>' in response.content.decode()
+    assert "<title>Error: " in response.content.decode()
     response = admin_client.post(url, {"adopted_on": "2026-03-03", "place": "Brussels", "short_title": "EU–Freedonia",
                                        "party_1": "European Union", "party_2": "Republic of Freedonia"})
     assert (response.status_code, response["Location"]) == (302, f"/onboarding/{onboarding.pk}/")
