@@ -180,8 +180,8 @@ def _imported(onboarding: Onboarding) -> Onboarding:
 def owners_fill(*, onboarding: Onboarding, by, party: str, organisation: str) -> int:
     """The organisation leads every kept proposal's side of its party that has no lead yet; how many it now leads."""
     onboarding = _imported(onboarding)
-    found = Organisation.objects.filter(slug=organisation, party__code=party,
-                                        party__partnerships=onboarding.partnership).first()
+    found = None if "\x00" in party + organisation else Organisation.objects.filter(
+        slug=organisation, party__code=party, party__partnerships=onboarding.partnership).first()
     if found is None:
         raise ValidationError({"organisation": "Choose an organisation of one of the partnership's parties."})
     changed = []
@@ -221,7 +221,7 @@ def onboarding_add_organisation(*, onboarding: Onboarding, by, party: str, slug:
     it that have no owner yet."""
     onboarding = _imported(onboarding)
     slug, short_name, name = slug.strip(), short_name.strip(), name.strip()
-    own = Party.objects.filter(code=party, partnerships=onboarding.partnership).first()
+    own = Party.objects.filter(code=party, partnerships=onboarding.partnership).first() if "\x00" not in party else None
     if own is not None and own.partnerships.exclude(pk=onboarding.partnership_id).exists():
         own = None
     errors = _organisation_errors(own, slug, short_name, name)

@@ -119,13 +119,15 @@ def _code_errors(parties: list[str], codes: list[str]) -> dict[str, str]:
         if not code:
             continue
         name = parties[index - 1] if index <= len(parties) else ""
-        holder = Party.objects.filter(code=code).first()
-        named = Party.objects.filter(name__iexact=name).first() if name else None
         if not CODE_RE.match(code):
             errors[f"code_{index}"] = "A code is 2 to 8 capital letters or digits, starting with a letter (EU, NO, KR)."
-        elif not name:
+            continue
+        if not name or "\x00" in name:
             errors[f"code_{index}"] = "Give the party's name too."
-        elif holder and holder.name.casefold() != name.casefold():
+            continue
+        holder = Party.objects.filter(code=code).first()
+        named = Party.objects.filter(name__iexact=name).first()
+        if holder and holder.name.casefold() != name.casefold():
             errors[f"code_{index}"] = f"{code} is already the code of {holder.name}."
         elif named and named.code != code:
             errors[f"code_{index}"] = f"{named.name} is a party already, with the code {named.code}."

@@ -4,6 +4,9 @@ publishing that writes everything or nothing, with every problem on its proposal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from agreement.models import Organisation
 from audit.models import AuditEntry
@@ -150,3 +153,25 @@ def test_publishing_writes_the_kept_proposals_as_commitments_once(onboarding, ad
     entries = AuditEntry.objects.filter(action="commitments loaded").count()
     assert services.onboarding_publish(onboarding=onboarding, by=administrator) == 5  # again: nothing to write
     assert AuditEntry.objects.filter(action="commitments loaded").count() == entries
+
+
+WORDS = st.one_of(st.text(max_size=30), st.sampled_from(["", "RF", "EU", "a\x00b", "rf-mfa", "x" * 300]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(WORDS, min_size=4, max_size=4), st.lists(WORDS, min_size=2, max_size=2))
+def test_the_services_refuse_any_values_with_a_validation_error_and_nothing_else(onboarding, administrator, words, pair):
+    party, slug, short_name, name = words
+    for attempt in (
+        lambda: services.onboarding_add_organisation(onboarding=onboarding, by=administrator, party=party, slug=slug,
+                                                     short_name=short_name, name=name),
+        lambda: services.owners_fill(onboarding=onboarding, by=administrator, party=pair[0], organisation=pair[1]),
+        lambda: services.proposal_edit(proposal=proposal(onboarding, "3.1"), by=administrator, title=name,
+                                       strength=pair[0], cadence=pair[1], cadence_note=short_name,
+                                       owners={"EU": {slug: party}}),
+    ):
+        try:
+            with transaction.atomic():
+                attempt()
+        except ValidationError:
+            pass

@@ -5,6 +5,9 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from agreement.models import Partnership, Party
 from audit.models import AuditEntry
@@ -168,3 +171,22 @@ def test_once_imported_the_reading_can_no_longer_be_corrected(administrator):
     with pytest.raises(ValidationError) as error:
         services.onboarding_mark_line(onboarding=onboarding, by=administrator, line=3, role="text")
     assert error.value.messages == ["The text has been imported already: its reading can no longer be corrected."]
+
+
+TYPED = st.one_of(st.text(max_size=30), st.sampled_from(["", "EU", "FR", "a\x00b", "x" * 301]))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(TYPED, min_size=7, max_size=7), st.one_of(st.none(), st.integers(-5, 100)),
+       st.one_of(st.none(), st.integers(-5, 100)))
+def test_any_correction_is_kept_or_refused_with_a_validation_error(administrator, typed, start, end):
+    onboarding = Onboarding.objects.first() or upload(administrator)
+    title, short_title, party_1, party_2, code_1, code_2, place = typed
+    try:
+        with transaction.atomic():
+            services.onboarding_correct(onboarding=onboarding, by=administrator, start_line=start, end_line=end,
+                                        title=title, short_title=short_title, parties=[party_1, party_2],
+                                        codes=[code_1, code_2], adopted_on=None, place=place)
+    except ValidationError:
+        pass
+    reading_of(Onboarding.objects.get(pk=onboarding.pk))  # what was kept still reads
