@@ -1,5 +1,6 @@
 from rest_framework import serializers, viewsets
 
+from agreement.filters import AreaFilter, OrganisationFilter, ParagraphFilter, PartFilter
 from agreement.models import Area, Footnote, Organisation, Paragraph, Part, Partnership, SubParagraph
 
 
@@ -40,13 +41,13 @@ class PartViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = PartSerializer
     queryset = Part.objects.select_related("partnership").prefetch_related("areas").order_by("partnership__adopted_on", "position")
-    filterset_fields = {"partnership__slug": ["exact"]}
+    filterset_class = PartFilter
 
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AreaSerializer
     queryset = Area.objects.select_related("part__partnership").order_by("part__partnership__adopted_on", "part__position", "position")
-    filterset_fields = {"part__partnership__slug": ["exact"], "slug": ["exact"]}
+    filterset_class = AreaFilter
 
 
 class SubParagraphSerializer(serializers.ModelSerializer):
@@ -82,7 +83,7 @@ class ParagraphViewSet(viewsets.ReadOnlyModelViewSet):
         .prefetch_related("subparagraphs", "footnotes")
         .order_by("partnership__adopted_on", "partnership__slug", "number")
     )
-    filterset_fields = {"partnership__slug": ["exact"], "number": ["exact"]}
+    filterset_class = ParagraphFilter
     ordering_fields = ["number"]
 
 
@@ -98,4 +99,4 @@ class OrganisationSerializer(serializers.ModelSerializer):
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = OrganisationSerializer
     queryset = Organisation.objects.select_related("party", "parent").order_by("party__code", "short_name")
-    filterset_fields = {"party__code": ["exact"]}
+    filterset_class = OrganisationFilter

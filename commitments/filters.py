@@ -58,6 +58,13 @@ class CommitmentFilter(django_filters.FilterSet):
     # With a past day, these apply to that day's picture (commitments.history), not to the stored status.
     AS_OF_FILTERS = ("status", "side_status", "due")
 
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        narrow_to_partnership(self.filters, data, {
+            "part": "partnership__slug", "area": "part__partnership__slug", "owner": "party__partnerships__slug",
+            "side": "partnerships__slug",
+        })
+
     class Meta:
         model = Commitment
         fields = [
@@ -135,12 +142,13 @@ class CommitmentFilter(django_filters.FilterSet):
 
     @property
     def active(self) -> dict[str, str]:
-        """The filters in use, as label → value, for headings and export headers."""
+        """The filters in use within the partnership, as label → value, for headings and export headers (which
+        name the partnership on a line of its own)."""
         if not self.is_bound or not self.is_valid():
             return {}
         result = {}
         for name, value in self.form.cleaned_data.items():
-            if value not in (None, ""):
+            if value not in (None, "") and name != "partnership":
                 field = self.form.fields[name]
                 if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
                     value = dict(field.choices).get(value, value)
@@ -198,9 +206,38 @@ class UpdateFilter(django_filters.FilterSet):
         model = StatusUpdate
         fields = ["partnership", "commitment", "ref", "side", "owner", "status", "recorded_from", "recorded_to"]
 
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        narrow_to_partnership(self.filters, data, {
+            "commitment": "paragraph__partnership__slug", "side": "partnerships__slug",
+            "owner": "party__partnerships__slug",
+        })
+
     @property
     def active(self) -> dict[str, str]:
         return CommitmentFilter.active.fget(self)
+
+
+def narrow_to_partnership(filters: dict, data, lookups: dict[str, str]) -> None:
+    """With a partnership asked for, the selects of a filter set offer its own parts, areas, parties, organisations
+    and commitments only (filter name → the lookup from that select's model to the partnership's slug): an area's
+    slug is unique within its partnership only, and the other partnerships' options are noise. The filters are
+    the set's own copies (django-filter deep-copies them per instance)."""
+    slug = data.get("partnership") if data is not None else None
+    if not slug or "\x00" in slug:
+        return
+    for name, lookup in lookups.items():
+        if name in filters and getattr(filters[name], "queryset", None) is not None:
+            filters[name].queryset = filters[name].queryset.filter(**{lookup: slug})
+
+
+def one_partnership(filterset, partnership):
+    """A page's filters, which show one partnership at a time (agreement.choice): the partnership is the page's, so
+    the form offers no choice of it (the header's switcher makes it) and the rows are that partnership's. The API's
+    and the exports' filters keep theirs: they take `partnership` from the query string like any other filter."""
+    field = filterset.filters.pop("partnership").field_name
+    filterset.queryset = filterset.queryset.filter(**{field: partnership})
+    return filterset
 
 
 class Row:

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreement.models import Paragraph, Partnership
-from agreement.selectors import partnership_asked
+from agreement.choice import chosen_partnership, partnership_shown, scoped_query
 from commitments.access import sensitive_commitment_ids, user_may_update
-from commitments.filters import CommitmentFilter
+from commitments.filters import CommitmentFilter, one_partnership
 from commitments.forms import StatusUpdateForm
 from commitments.models import Commitment, CommitmentSide
 from commitments.selectors import commitment_list, commitment_order, history_rows, sides_prefetch, timeline
@@ -43,9 +43,9 @@ def _rank(field: str, values) -> Case:
                 output_field=IntegerField())
 
 
-def sorted_commitments(sort: Sort) -> QuerySet:
-    """Every commitment in the order asked for, ties (and "ref") in the document's order. Statuses go from the
-    least advanced, due dates from the earliest, commitments with nothing due last."""
+def sorted_commitments(sort: Sort, commitments: QuerySet | None = None) -> QuerySet:
+    """The commitments (every one by default) in the order asked for, ties (and "ref") in the document's order.
+    Statuses go from the least advanced, due dates from the earliest, commitments with nothing due last."""
     first = {
         "ref": [], "title": [Lower("title")], "strength": [_rank("strength", Strength.values)],
         "status": [_rank("status", ADVANCEMENT)], "due": [NEXT_DUE],
@@ -53,14 +53,17 @@ def sorted_commitments(sort: Sort) -> QuerySet:
     descending = sort.descending
     order = [e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in first]
     document = [F(f).desc() if descending and sort.key == "ref" else F(f).asc() for f in LIST_ORDER]
-    return commitment_order().order_by(*order, *document)
+    return (commitment_order() if commitments is None else commitments).order_by(*order, *document)
 
 
 def commitment_index(request: HttpRequest) -> HttpResponse:
-    filterset = CommitmentFilter(request.GET or None, queryset=commitment_order())
+    partnership = chosen_partnership(request)
+    query = scoped_query(request, partnership)  # the partnership shown, in the filters and the download links
+    filterset = one_partnership(CommitmentFilter(query, queryset=commitment_order()), partnership)
     columns = [(label, None if filterset.as_of_day and key in NOW_ONLY else key) for label, key in LIST_COLUMNS]
     sort = sort_asked(request.GET.get("sort"), {key for _, key in columns if key}, "ref")
-    filterset.queryset = sorted_commitments(sort)  # the sort depends on the filters' day; nothing was read yet
+    # The sort depends on the filters' day; nothing was read yet.
+    filterset.queryset = sorted_commitments(sort, filterset.queryset)
     if filterset.as_of_day:
         ids, found = filterset.matching_as_of()
         page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -68,11 +71,11 @@ def commitment_index(request: HttpRequest) -> HttpResponse:
     else:
         page = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
         rows = filterset.rows(list(page.object_list))
-    query = request.GET.copy()
     query.pop("page", None)
     return render(request, "commitments/list.html", {
         "filter": filterset, "page": page, "rows": rows, "query": query.urlencode(), "active": filterset.active,
         "as_of": filterset.as_of_day, "headers": sort_headers(columns, sort, request.GET), "sort": sort,
+        "partnership": partnership,
     })
 
 
@@ -95,7 +98,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def instruments(request: HttpRequest) -> HttpResponse:
     """The instruments a partnership's text refers to, each with the commitments that cite it."""
-    partnership = partnership_asked(request.GET.get("partnership"))
+    partnership = chosen_partnership(request)
     return render(request, "commitments/instruments.html", {
         "partnership": partnership, "instruments": instrument_list(partnership),
     })
@@ -158,12 +161,14 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         paragraph_count=Count("paragraphs", distinct=True),
         commitment_count=Count("paragraphs__commitments", distinct=True),
     )
-    return render(request, "partnership/list.html", {"partnerships": partnerships})
+    return render(request, "partnership/list.html", {
+        "partnerships": partnerships, "chosen": chosen_partnership(request, switch_here=False) if partnerships else None,
+    })
 
 
 def document(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole agreement as a document, each paragraph beside its commitments."""
-    partnership = get_object_or_404(Partnership.objects.prefetch_related("parties"), slug=slug)
+    partnership = partnership_shown(request, get_object_or_404(Partnership.objects.prefetch_related("parties"), slug=slug))
     paragraphs = (
         Paragraph.objects.filter(partnership=partnership)
         .select_related("part", "area")

@@ -32,6 +32,15 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 class _FilterField(filter_fields.ModelChoiceField):
     iterator = _FilterOneQuery
 
+    def to_python(self, value):
+        # A slug unique within one partnership only (an area's) may name options of several: refused on its field,
+        # not a server error, until the partnership narrows the options (commitments.filters).
+        try:
+            return super().to_python(value)
+        except self.queryset.model.MultipleObjectsReturned:
+            raise forms.ValidationError("“%(value)s” is in more than one partnership: choose the partnership too.",
+                                        code="ambiguous", params={"value": value}) from None
+
 
 class ModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = _FilterField

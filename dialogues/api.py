@@ -1,4 +1,7 @@
+import django_filters
 from rest_framework import serializers, viewsets
+
+from agreement.filters import partnership_filter
 
 from dialogues.access import sees_all_meetings, user_may_read_outcome
 from dialogues.models import DialogueSeries, FollowUpAction, Meeting
@@ -18,12 +21,36 @@ class SeriesSerializer(serializers.ModelSerializer):
                   "paragraphs", "participants", "organisers", "prepares"]
 
 
+class SeriesFilter(django_filters.FilterSet):
+    partnership = partnership_filter("partnership")
+
+    class Meta:
+        model = DialogueSeries
+        fields = {"kind": ["exact"], "partnership__slug": ["exact"]}
+
+
+class MeetingFilter(django_filters.FilterSet):
+    partnership = partnership_filter("series__partnership")
+
+    class Meta:
+        model = Meeting
+        fields = {"status": ["exact"], "series__slug": ["exact"], "date": ["gte", "lte"]}
+
+
+class ActionFilter(django_filters.FilterSet):
+    partnership = partnership_filter("meeting__series__partnership")
+
+    class Meta:
+        model = FollowUpAction
+        fields = {"status": ["exact"], "owner__slug": ["exact"], "due_on": ["gte", "lte"]}
+
+
 class SeriesViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SeriesSerializer
     queryset = DialogueSeries.objects.select_related("partnership", "prepares").prefetch_related(
         "paragraphs", "participants", "organisers"
     ).order_by("kind", "name")
-    filterset_fields = {"kind": ["exact"], "partnership__slug": ["exact"]}
+    filterset_class = SeriesFilter
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -67,7 +94,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = MeetingSerializer
     queryset = Meeting.objects.none()  # the real one depends on the user
-    filterset_fields = {"status": ["exact"], "series__slug": ["exact"], "date": ["gte", "lte"]}
+    filterset_class = MeetingFilter
     ordering_fields = ["date", "id"]
 
     def get_queryset(self):
@@ -83,7 +110,7 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 class ActionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ActionSerializer
     queryset = FollowUpAction.objects.none()
-    filterset_fields = {"status": ["exact"], "owner__slug": ["exact"], "due_on": ["gte", "lte"]}
+    filterset_class = ActionFilter
     ordering_fields = ["due_on", "id"]
 
     def get_queryset(self):

@@ -68,7 +68,7 @@ def feed_for(user, *, now: datetime) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", "EU–UK Partnership Tracker")
+    cal.add("x-wr-calname", settings.SITE_NAME)
     stamp = now.astimezone(UTC)
     for event in _meeting_events(user, timezone.localdate(now), stamp):
         cal.add_component(event)

@@ -10,6 +10,7 @@ from dialogues.services import meeting_errors
 from common.choices import ModelChoiceField, ModelMultipleChoiceField
 from common.forms import ServiceErrors
 from agreement.models import Organisation
+from agreement.selectors import partnership_organisations
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -51,6 +52,7 @@ class MeetingForm(ServiceErrors, forms.Form):
     def __init__(self, *args, series, today: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.series, self.today = series, today
+        self.fields["participants"].queryset = partnership_organisations(series.partnership_id)
         self.fields["participants"].label_from_instance = lambda o: f"{o.short_name} ({o.party.code})"
         if series.prepares_id:
             self.fields["prepares"].queryset = Meeting.objects.filter(series=series.prepares_id).order_by("-date")
@@ -122,6 +124,7 @@ class ActionForm(ServiceErrors, forms.Form):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = partnership_organisations(meeting.series.partnership_id)
         self.fields["guidance"].queryset = meeting.guidance.all()
         self.fields["guidance"].label_from_instance = lambda g: g.text[:80]
         self.fields["owner"].label_from_instance = lambda o: f"{o.short_name} ({o.party.code})"

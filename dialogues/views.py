@@ -14,6 +14,7 @@ from django.utils.dates import WEEKDAYS
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from agreement.choice import chosen_partnership
 from commitments.models import Commitment
 from commitments.services import StaleVersion
 from common.pagination import CappedPaginator
@@ -42,10 +43,12 @@ MEETINGS_PAGE = 25  # a series meets twice a year: ten years of meetings on one 
 
 def series_index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    series = DialogueSeries.objects.select_related("partnership").prefetch_related("paragraphs").order_by("kind", "name")
+    partnership = chosen_partnership(request)
+    series = (DialogueSeries.objects.filter(partnership=partnership).select_related("partnership")
+              .prefetch_related("paragraphs").order_by("kind", "name"))
     next_meeting = next_planned(request.user, today)
     return render(request, "dialogues/index.html", {
-        "series_list": [(s, next_meeting.get(s.pk)) for s in series], "today": today,
+        "series_list": [(s, next_meeting.get(s.pk)) for s in series], "today": today, "partnership": partnership,
         "may_manage": user_may_manage_meetings(request.user),
     })
 

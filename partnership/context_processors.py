@@ -1,7 +1,14 @@
-from django.conf import settings
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from agreement.choice import remembered_slug
+from agreement.selectors import default_partnership_slug, partnership_choices
 from commitments.models import StatusUpdate
 from dialogues.models import Notification
+from reports.access import user_may_see_portfolio
 
 
 def site(request):
@@ -14,4 +21,33 @@ def site(request):
         # A partial index over demo entries answers this without reading the history.
         "has_illustrative_data": StatusUpdate.objects.filter(illustrative=True).exists,
         "unread_notifications": Notification.objects.filter(user=request.user, read_at=None).count,
+        "partnership_switch": SimpleLazyObject(lambda: _switch(request)),
+        "may_see_portfolio": user_may_see_portfolio(request.user),
     }
+
+
+@dataclass(frozen=True)
+class Switch:
+    """The header's partnership switcher: shown only when there is more than one partnership to choose from."""
+
+    options: list[tuple[str, str]]  # (slug, short title), in order of adoption
+    selected: str
+    action: str  # where choosing leads: this page for another partnership, or the dashboard
+
+    @property
+    def shown(self) -> bool:
+        return len(self.options) > 1
+
+
+def _switch(request) -> Switch:
+    options = partnership_choices()
+    if len(options) < 2:
+        return Switch(options, options[0][0] if options else "", "")
+    shown = getattr(request, "partnership", None)  # set by the page (agreement.choice)
+    here = shown is not None and getattr(request, "partnership_switch_here", False)
+    if shown is not None:
+        selected = shown.slug
+    else:
+        selected = remembered_slug(request) or default_partnership_slug(request.user.organisation_id) or ""
+    return Switch(options, selected, request.path if here else reverse("dashboards:overview"))
+

@@ -18,6 +18,8 @@ DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = env_str("SECRET_KEY", default="insecure-key-for-local-debug-only" if DEBUG else None)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The tracker's name, on every page, e-mail, calendar, authenticator app and the API's documentation.
+SITE_NAME = "EU–UK Partnership Tracker"
 
 INSTALLED_APPS = [
     # Before django.contrib.auth: the first app to provide a command wins, and accounts' createsuperuser makes the
@@ -173,7 +175,7 @@ AXES_VERBOSE = False
 # Two-factor sign-in (accounts/two_factor.py): administrators may add an authenticator app; once they have, a code
 # is asked after the password. Wrong codes pause checking for 1, 2, 4, 8… seconds (django-otp's throttling).
 ADMIN_TOTP_REQUIRED = env_bool("ADMIN_TOTP_REQUIRED", default=False)  # administrators must set one up
-OTP_TOTP_ISSUER = "EU–UK Partnership Tracker"  # the name authenticator apps show beside the code
+OTP_TOTP_ISSUER = SITE_NAME  # the name authenticator apps show beside the code
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's key or QR code, only lets it be removed
 
 # Security headers. The production values are the defaults; `make run` over plain HTTP turns the HTTPS ones off.
@@ -228,7 +230,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "common.api_errors.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "EU–UK Partnership Tracker API",
+    "TITLE": f"{SITE_NAME} API",
     "DESCRIPTION": (
         "Read the Partnership, its commitments, their status history and the dialogues; record status updates. "
         "Authenticate with a session or with `Authorization: Bearer <token>` (tokens are made on the API tokens page). "
@@ -323,7 +325,6 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The system holds OFFICIAL and OFFICIAL-SENSITIVE information only.
-SITE_NAME = "EU–UK Partnership Tracker"
 # The password of every demo account `seed --demo` creates (README); illustrative data only.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-partnership-2025")
 

@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from commitments.api import CommitmentViewSet, UpdateViewSet
 from dialogues import views as dialogue_views
 from reports import dashboard_views
+from reports import views as report_views
 from reports.urls import dashboard_patterns
 from partnership import views
 from dialogues.api import ActionViewSet, MeetingViewSet, SeriesViewSet
@@ -42,6 +43,8 @@ urlpatterns = [
     path("commitments/", include("commitments.urls")),
     path("dashboard/", include(dashboard_patterns)),
     path("my-work/", dashboard_views.my_work, name="my_work"),
+    path("portfolio/", dashboard_views.portfolio_page, name="portfolio"),
+    path("portfolio.<str:fmt>", report_views.portfolio_export, name="portfolio_export"),
     path("dialogues/", include("dialogues.urls")),
     path("dialogues/meetings/<int:pk>/", include("reports.pack_urls")),
     path("reports/", include("reports.urls")),

@@ -191,3 +191,23 @@ def change_columns() -> list[Column]:
 def overview_bars(overview: dict) -> list:
     bars = status_bars(overview["overall"], overview["per_side"], STATUS_ORDER)
     return bars
+
+
+def portfolio_columns() -> list[Column]:
+    """The portfolio's rows (reports.portfolio.PortfolioRow), one per partnership."""
+    def meeting_date(meeting):
+        return meeting.date if meeting else None
+
+    return [
+        Column("Partnership", lambda r: r.partnership.short_title, 36),
+        Column("Parties", lambda r: ", ".join(p.code for p in r.partnership.parties.all()), 10),
+        Column("Adopted", lambda r: r.partnership.adopted_on, 12, "date"),
+        Column("Commitments", lambda r: r.commitments, 12, "number"),
+        Column("On track", lambda r: r.on_track, 10, "number"),
+        Column("On track (%)", lambda r: r.on_track_share, 12, "number"),
+        Column("Overdue", lambda r: r.overdue, 10, "number"),
+        Column("Next dialogue", lambda r: r.next_meeting.series.name if r.next_meeting else "", 36),
+        Column("Next dialogue on", lambda r: meeting_date(r.next_meeting), 14, "date"),
+        Column("Next due, none planned", lambda r: r.next_due_on, 14, "date"),
+        Column("Last SDD held", lambda r: meeting_date(r.last_sdd), 14, "date"),
+    ]

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count
 from django.urls import reverse
 
 from commitments import history, month_ends
@@ -188,9 +189,10 @@ class Owed:
         return self.plan.due_on if self.plan else None
 
 
-def my_work(user, today: date) -> list[tuple[Owed, DueState]]:
-    """The sides the official's organisation owns, most urgent first, then by due date."""
-    sides = CommitmentSide.objects.filter(owners__organisation=user.organisation_id).values_list(
+def my_work(user, today: date, partnership: Partnership) -> list[tuple[Owed, DueState]]:
+    """The sides of the partnership the official's organisation owns, most urgent first, then by due date."""
+    sides = CommitmentSide.objects.filter(
+        owners__organisation=user.organisation_id, commitment__paragraph__partnership=partnership).values_list(
         "commitment", "party__code", "commitment__ref", "commitment__title", "commitment__paragraph__number",
         "commitment__subparagraph__label", "commitment__paragraph__area__title", "commitment__position", "status",
         "due_on", "overdue_on", "stale_on")
@@ -203,3 +205,15 @@ def my_work(user, today: date) -> list[tuple[Owed, DueState]]:
         rows.append(((URGENCY.index(due_state(plan, today)), due or date.max, number, position), owed))
     rows.sort(key=lambda row: row[0])
     return [(owed, due_state(owed.plan, today)) for _, owed in rows]
+
+
+def owed_elsewhere(user, partnership: Partnership) -> list[tuple[str, str, int]]:
+    """The other partnerships in which the official's organisation owns sides: (slug, short title, sides), one
+    grouped query. An EU body owns work in several partnerships; "my work" shows one at a time and names the rest."""
+    return list(
+        CommitmentSide.objects.filter(owners__organisation=user.organisation_id)
+        .exclude(commitment__paragraph__partnership=partnership)
+        .values_list("commitment__paragraph__partnership__slug", "commitment__paragraph__partnership__short_title")
+        .annotate(sides=Count("pk")).order_by("commitment__paragraph__partnership__adopted_on",
+                                              "commitment__paragraph__partnership__slug")
+    )

@@ -7,13 +7,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from agreement.selectors import partnership_asked
+from agreement.choice import chosen_partnership
 from commitments import history
 from commitments.cadence import URGENCY, DueState
 from commitments.status import RANK, Status
 from common.sorting import Sort, sort_asked, sort_headers
 from dialogues.selectors import latest_review, upcoming
 from reports import dashboard
+from reports.access import user_may_see_portfolio
+from reports.portfolio import ON_TRACK, portfolio
 from reports.charts import stacked_bar, stacked_columns, status_bars
 
 
@@ -70,7 +72,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if not (request.user.is_official and request.user.organisation_id):
         raise PermissionDenied("“My work” lists what an official's organisation owns; you are not an official.")
     today = timezone.localdate()
-    rows = dashboard.my_work(request.user, today)
+    partnership = chosen_partnership(request)
+    rows = dashboard.my_work(request.user, today, partnership)
     counts = {state: sum(1 for _, s in rows if s == state) for state in DueState}
     filters = MyWorkFilters(request.GET or None, sides=sorted({owed.party for owed, _ in rows}))
     sort = sort_asked(request.GET.get("sort"), {key for _, key in MY_WORK_COLUMNS}, "urgency")
@@ -78,12 +81,13 @@ def my_work(request: HttpRequest) -> HttpResponse:
     shown = _sorted_work([row for row in rows if _keeps(asked, *row)], sort)
     return render(request, "commitments/my_work.html", {
         "rows": shown, "total": len(rows), "counts": counts, "today": today, "filters": filters, "sort": sort,
-        "headers": sort_headers(MY_WORK_COLUMNS, sort, request.GET),
+        "headers": sort_headers(MY_WORK_COLUMNS, sort, request.GET), "partnership": partnership,
+        "elsewhere": dashboard.owed_elsewhere(request.user, partnership),
     })
 
 
 def overview(request: HttpRequest) -> HttpResponse:
-    partnership = partnership_asked(request.GET.get("partnership"))
+    partnership = chosen_partnership(request)
     today = timezone.localdate()
     next_meetings, unplanned = upcoming(partnership, request.user, today)
     review_meeting, reviews, review_disagreements = latest_review(partnership)
@@ -112,7 +116,7 @@ def _overview_figures(partnership, today) -> dict:
 
 
 def breakdown(request: HttpRequest, by: str) -> HttpResponse:
-    partnership = partnership_asked(request.GET.get("partnership"))
+    partnership = chosen_partnership(request)
     today = timezone.localdate()
     found = history.facts(partnership, None, today=today)
     return render(
@@ -125,3 +129,13 @@ def breakdown(request: HttpRequest, by: str) -> HttpResponse:
             "base": reverse("commitments:list") + f"?partnership={partnership.slug}",
         },
     )
+
+
+def portfolio_page(request: HttpRequest) -> HttpResponse:
+    """Every partnership on one line (reports.portfolio), each leading to its own dashboard."""
+    if not user_may_see_portfolio(request.user):
+        raise PermissionDenied("The portfolio is for analysts, reviewers and administrators.")
+    today = timezone.localdate()
+    return render(request, "dashboards/portfolio.html", {
+        "rows": portfolio(request.user, today), "today": today, "now": timezone.now(), "on_track": ON_TRACK,
+    })

@@ -2,20 +2,23 @@
 past day, with the same filters and permissions as the pages they come from. CSV and Excel files are written as
 they are downloaded; PDFs are prepared in the background (reports.report_pdfs) while the reader waits on a page."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from commitments.access import may_read_note, sensitive_commitment_ids
-from commitments.filters import CommitmentFilter
+from commitments.filters import CommitmentFilter, one_partnership
 from commitments.history import with_sides
 from commitments.selectors import commitment_order
-from agreement.selectors import partnership_asked
+from agreement.choice import chosen_partnership, scoped_query
 from common.pagination import CappedPaginator
 from reports import columns, dashboard
-from reports.filters import commitment_rows, history_filter, progress, report_inputs, selected_partnership
+from reports.filters import commitment_rows, history_filter, progress, report_inputs
+from reports.access import user_may_see_portfolio
 from reports.models import GeneratedPdf
+from reports.portfolio import portfolio
 from reports.pdfs import pdf_serve
 from reports.report_pdfs import addresses, readers_report_pdf, report_pdf_request
 from common.exports import Header, csv_response, xlsx_response
@@ -43,9 +46,10 @@ def _bad_filters(form) -> HttpResponseBadRequest:
     return HttpResponseBadRequest(f"These filters are not valid: {problems}", content_type="text/plain; charset=utf-8")
 
 
-def _pdf(request: HttpRequest, name: str, filename: str) -> HttpResponse:
-    """A finished PDF of the same report at once; otherwise it is queued and the reader waits on its page."""
-    pdf = report_pdf_request(name=name, params=request.GET, user=request.user, filename=filename)
+def _pdf(request: HttpRequest, name: str, filename: str, params) -> HttpResponse:
+    """A finished PDF of the same report at once; otherwise it is queued and the reader waits on its page. `params`
+    name the partnership shown, which the background rendering cannot read from the reader's session."""
+    pdf = report_pdf_request(name=name, params=params, user=request.user, filename=filename)
     if pdf.state == GeneratedPdf.State.READY:
         return pdf_serve(pdf)
     return redirect("reports:pdf_status", pdf.pk)
@@ -53,13 +57,14 @@ def _pdf(request: HttpRequest, name: str, filename: str) -> HttpResponse:
 
 def commitments_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check_format(fmt)
-    filterset = CommitmentFilter(request.GET or None, queryset=commitment_order())
-    if filterset.is_bound and not filterset.is_valid():
+    partnership = chosen_partnership(request)
+    params = scoped_query(request, partnership)
+    filterset = CommitmentFilter(params, queryset=commitment_order())
+    if not filterset.is_valid():
         return _bad_filters(filterset.form)
     name = f"commitments-{(filterset.as_of_day or timezone.localdate()):%Y-%m-%d}"
     if fmt == "pdf":
-        return _pdf(request, "commitments", name)
-    partnership = selected_partnership(filterset, request.GET)
+        return _pdf(request, "commitments", name, params)
     rows = commitment_rows(filterset)
     cols = columns.commitment_columns([p.code for p in partnership.parties.all()])
     header = _header(request, "Commitments", partnership, filterset.active, filterset.as_of_day)
@@ -69,13 +74,14 @@ def commitments_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def history_page(request: HttpRequest) -> HttpResponse:
-    filterset = history_filter(request.GET)
+    partnership = chosen_partnership(request)
+    query = scoped_query(request, partnership)
+    filterset = one_partnership(history_filter(query), partnership)
     page = CappedPaginator(filterset.qs, 50).get_page(request.GET.get("page"))
     readable = sensitive_commitment_ids(request.user)
-    query = request.GET.copy()
     query.pop("page", None)
     return render(request, "reports/history.html", {
-        "filter": filterset, "page": page, "query": query.urlencode(),
+        "filter": filterset, "page": page, "query": query.urlencode(), "partnership": partnership,
         "rows": [(u, may_read_note(u.marking, u.commitment_id, readable)) for u in page.object_list],
     })
 
@@ -83,13 +89,14 @@ def history_page(request: HttpRequest) -> HttpResponse:
 def history_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The status history: the CSV and XLSX stream plain rows from a server-side cursor, in constant memory."""
     _check_format(fmt)
-    filterset = history_filter(request.GET)
-    if filterset.is_bound and not filterset.is_valid():
+    partnership = chosen_partnership(request)
+    params = scoped_query(request, partnership)
+    filterset = history_filter(params)
+    if not filterset.is_valid():
         return _bad_filters(filterset.form)
     name = f"status-history-{timezone.localdate():%Y-%m-%d}"
     if fmt == "pdf":
-        return _pdf(request, "history", name)
-    partnership = selected_partnership(filterset, request.GET)
+        return _pdf(request, "history", name, params)
     cols = columns.history_columns(sensitive_commitment_ids(request.user))
     header = _header(request, "Status history", partnership, filterset.active, None)
     if fmt == "csv":
@@ -105,12 +112,12 @@ def _streamed(updates):
 
 
 def report_page(request: HttpRequest) -> HttpResponse:
-    partnership = partnership_asked(request.GET.get("partnership"))
+    partnership = chosen_partnership(request)
     form, as_of, comparison = report_inputs(request.GET, partnership)
     return render(request, "reports/index.html", {
         "partnership": partnership, "form": form, "as_of": as_of, "today": timezone.localdate(),
-        **progress(partnership, as_of, with_overview=True),
-        "order": dashboard.STATUS_ORDER, "comparison": comparison, "query": request.GET.urlencode(),
+        **progress(partnership, as_of, with_overview=True), "order": dashboard.STATUS_ORDER,
+        "comparison": comparison, "query": scoped_query(request, partnership).urlencode(),
         **_shown_changes(comparison), "changes_shown": CHANGES_SHOWN,
     })
 
@@ -126,13 +133,13 @@ def _shown_changes(comparison) -> dict:
 
 def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check_format(fmt)
-    partnership = partnership_asked(request.GET.get("partnership"))
+    partnership = chosen_partnership(request)
     form, as_of, _ = report_inputs(request.GET, partnership)
     if form.is_bound and not form.is_valid():
         return _bad_filters(form)
     name = f"progress-report-{(as_of or timezone.localdate()):%Y-%m-%d}"
     if fmt == "pdf":
-        return _pdf(request, "overview", name)
+        return _pdf(request, "overview", name, scoped_query(request, partnership))
     tables = progress(partnership, as_of)
     header = _header(request, "Progress by area and by owner organisation", partnership, {}, as_of)
     if fmt == "csv":
@@ -146,14 +153,14 @@ def overview_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def changes_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check_format(fmt)
-    partnership = partnership_asked(request.GET.get("partnership"))
+    partnership = chosen_partnership(request)
     form, _, comparison = report_inputs(request.GET, partnership)
     if (form.is_bound and not form.is_valid()) or comparison is None:
         return HttpResponseBadRequest("Give a valid 'since' day (and optionally 'until') to compare.",
                                       content_type="text/plain; charset=utf-8")
     name = f"changes-{comparison.since:%Y-%m-%d}-to-{comparison.until:%Y-%m-%d}"
     if fmt == "pdf":
-        return _pdf(request, "changes", name)
+        return _pdf(request, "changes", name, scoped_query(request, partnership))
     header = _header(request, f"Changes from {comparison.since:%d %B %Y} to {comparison.until:%d %B %Y}", partnership,
                      {"since": comparison.since.isoformat(), "until": comparison.until.isoformat()}, comparison.until)
     changed = with_sides(comparison.changed)
@@ -164,6 +171,20 @@ def changes_export(request: HttpRequest, fmt: str) -> HttpResponse:
         ("Updates recorded", columns.history_columns(sensitive_commitment_ids(request.user)),
          _streamed(comparison.updates())),
     ])
+
+
+def portfolio_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The portfolio page's rows (reports.portfolio) as CSV or Excel."""
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404("The portfolio comes as csv or xlsx.")
+    if not user_may_see_portfolio(request.user):
+        raise PermissionDenied("The portfolio is for analysts, reviewers and administrators.")
+    rows = portfolio(request.user, timezone.localdate())
+    header = _header(request, "Portfolio of partnerships", "All partnerships", {}, None)
+    name = f"portfolio-{timezone.localdate():%Y-%m-%d}"
+    if fmt == "csv":
+        return csv_response(name, header, columns.portfolio_columns(), rows)
+    return xlsx_response(name, header, [("Portfolio", columns.portfolio_columns(), rows)])
 
 
 def _readers_pdf(request: HttpRequest, pdf_id: int) -> GeneratedPdf:

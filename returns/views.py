@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from agreement.models import Organisation
-from agreement.selectors import partnership_asked
+from agreement.choice import chosen_partnership
 from returns.models import Return
 from returns.selectors import return_board
 from returns.services import return_apply, return_discard, return_upload, user_may_act_on
@@ -26,7 +26,7 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (_is_official(user) or user.is_administrator):
         raise PermissionDenied("Returns are for officials (and administrators, who follow them).")
-    partnership = partnership_asked(request.GET.get("partnership"))
+    partnership = chosen_partnership(request)
     context = {"partnership": partnership, "form": UploadForm()}
     if _is_official(user):
         context["own_returns"] = Return.objects.filter(organisation=user.organisation_id).select_related("uploaded_by")[:20]
@@ -40,7 +40,7 @@ def download(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     if not (user.is_administrator or (_is_official(user) and user.organisation_id == organisation.pk)):
         raise PermissionDenied("You may download the return of your own organisation only.")
-    partnership = partnership_asked(request.GET.get("partnership"))
+    partnership = chosen_partnership(request)
     data = build_workbook(organisation, partnership, produced_by=user.get_full_name() or user.username)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="return-{organisation.slug}-{timezone.localdate():%Y-%m-%d}.xlsx"'
@@ -53,7 +53,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if not _is_official(user):
         raise PermissionDenied("Only officials upload their organisation's return.")
     form = UploadForm(request.POST, request.FILES)
-    partnership = partnership_asked(request.GET.get("partnership"))
+    partnership = chosen_partnership(request, switch_here=False)  # the form shown again switches from the index
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:

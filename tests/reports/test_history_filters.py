@@ -49,8 +49,9 @@ def labels(html: str) -> dict[str, str]:
 def test_each_filter_says_what_it_is_and_the_days_are_picked_from_a_calendar(client, analyst, partnership):
     client.force_login(analyst)
     html = client.get(reverse("reports:history")).content.decode()
+    # The partnership is the page's (the header's switcher chooses it when there are several): no filter of its own.
     assert labels(html) == {
-        "id_partnership": "Partnership", "id_commitment": "Commitment", "id_ref": "Commitment reference",
+        "id_commitment": "Commitment", "id_ref": "Commitment reference",
         "id_side": "Side", "id_owner": "Owner organisation", "id_status": "Status",
         "id_recorded_from": "Recorded from", "id_recorded_to": "Recorded until",
     }
@@ -75,7 +76,7 @@ def test_a_commitment_is_picked_by_its_reference_and_title(client, analyst, hist
 
 @pytest.mark.parametrize("query", [
     {"commitment": "abc"}, {"commitment": "-1"}, {"commitment": str(2**70)}, {"recorded_from": "2025-13-45"},
-    {"recorded_to": "9999-99-99"}, {"commitment": "1\x00"}, {"partnership": "nowhere"},
+    {"recorded_to": "9999-99-99"}, {"commitment": "1\x00"},
 ])
 def test_whatever_is_typed_into_the_filters_answers_a_page_that_names_the_filter(client, analyst, history, query):
     client.force_login(analyst)
@@ -85,6 +86,12 @@ def test_whatever_is_typed_into_the_filters_answers_a_page_that_names_the_filter
     assert "Some filters were not understood and have been ignored" in html
     field = next(iter(query))
     assert f'<a href="#id_{field}">{labels(html)["id_" + field]}: ' in html
+
+
+def test_a_partnership_that_does_not_exist_is_not_found(client, analyst, history):
+    """The partnership is the page's subject, not one of its filters (agreement.choice)."""
+    client.force_login(analyst)
+    assert client.get(reverse("reports:history"), {"partnership": "nowhere"}).status_code == 404
 
 
 def test_the_csv_and_excel_name_people_and_their_login_only_where_they_have_no_name(client, analyst, history):

@@ -81,7 +81,8 @@ def test_a_report_pdf_is_prepared_while_the_reader_waits_then_served_from_storag
     assert waiting.status_code == 200 and waiting["Refresh"] == "2"
     page = waiting.content.decode()
     assert "The PDF is being prepared" in page
-    assert f'href="{reverse("commitments:list")}?area=cyber-issues"' in page  # back to the list it came from
+    # Back to the list it came from, of the partnership it was asked for (the background cannot read the session).
+    assert f'href="{reverse("commitments:list")}?area=cyber-issues&amp;partnership={partnership.slug}"' in page
     assert pdf_id(ask(client, "commitments", area="cyber-issues")) == pk  # asked again while waiting: the same job
 
     assert pdf_render(pk)
@@ -229,8 +230,8 @@ def test_a_failed_pdf_says_so_and_the_reader_can_ask_again(client, analyst, part
     GeneratedPdf.objects.filter(pk=pk).update(state=State.FAILED, error="WeasyPrint ran out of memory")
     page = waiting_page(client, pk).content.decode()
     assert "The PDF could not be prepared" in page and "WeasyPrint" not in page
-    again = f'{reverse("reports:overview", args=["pdf"])}?as_of=2025-12-31'
-    assert f'href="{again}"' in page and "Ask for the PDF again" in page
+    again = f'{reverse("reports:overview", args=["pdf"])}?as_of=2025-12-31&partnership={partnership.slug}'
+    assert f'href="{again.replace("&", "&amp;")}"' in page and "Ask for the PDF again" in page
     assert pdf_id(client.get(again)) == pk  # the same key: the same row, queued again
     assert GeneratedPdf.objects.get(pk=pk).state == State.QUEUED
 

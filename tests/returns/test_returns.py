@@ -792,7 +792,7 @@ def test_the_administrator_sees_who_has_returned(client, partnership, eu_officia
     for organisation in owners:
         row = _board_row(html, organisation)
         assert "Not yet" in row and "never" in row
-        assert f'href="/returns/download/{organisation.slug}.xlsx"' in row
+        assert f'href="/returns/download/{organisation.slug}.xlsx?partnership={partnership.slug}"' in row
     assert html.count('<th scope="row">') == len(owners)
 
     client.force_login(eu_official)
