@@ -162,13 +162,15 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         commitment_count=Count("paragraphs__commitments", distinct=True),
     )
     return render(request, "partnership/list.html", {
-        "partnerships": partnerships, "chosen": chosen_partnership(request, switch_here=False) if partnerships else None,
+        "partnerships": partnerships,
+        "chosen": chosen_partnership(request, switch_here=False) if partnerships else None,
     })
 
 
 def document(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole agreement as a document, each paragraph beside its commitments."""
-    partnership = partnership_shown(request, get_object_or_404(Partnership.objects.prefetch_related("parties"), slug=slug))
+    partnership = get_object_or_404(Partnership.objects.prefetch_related("parties"), slug=slug)
+    partnership_shown(request, partnership)  # reading a partnership's text chooses it
     paragraphs = (
         Paragraph.objects.filter(partnership=partnership)
         .select_related("part", "area")

@@ -1,12 +1,14 @@
 import os
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from pytest_django.plugin import blocking_manager_key
 
 from accounts.models import User
-from commitments.models import Commitment
-from agreement.models import Organisation, Partnership
+from agreement.models import Area, Organisation, Paragraph, Part, Partnership, Party
+from commitments.models import Commitment, CommitmentSide, Ownership
+from commitments.status import least_advanced
 
 # A transactional test ends by emptying every table with TRUNCATE, the audit log's too, which the database refuses
 # unless the session says it is archiving (audit/migrations/0003). Every test connection says so; the tests of the
@@ -55,6 +57,69 @@ def partnership(db) -> Partnership:
     if not Partnership.objects.exists():
         call_command("seed", stdout=open(os.devnull, "w"))
     return Partnership.objects.get(slug="eu-uk-sdp-2025")
+
+
+def fictional_partnership(*, slug: str = "eu-ruritania-2026", code: str = "RUR", country: str = "Ruritania",
+                          adopted_on: date = date(2026, 3, 2)) -> Partnership:
+    """A tiny fictional partnership beside the seeded one (none of its words comes from a real text): the EU and
+    the Kingdom of <country>, three paragraphs, three commitments and an annual dialogue. Its area shares the slug
+    of an EU–UK one ("maritime-security"), as two partnerships' areas may. Statuses, written straight onto the rows:
+    ¶1.1 on track on both sides; ¶2.1 EU in progress, <country> delayed (overall delayed), overdue since its
+    six-monthly update was due; ¶3.1, binding <country> alone, not yet assessed. The dialogue met on 15 April 2026
+    and meets next on 10 February 2027; the EEAS leads the EU side, the EU's bodies being shared."""
+    from dialogues.models import DialogueSeries, FollowUpAction, Meeting
+
+    party = Party.objects.create(code=code, name=f"Kingdom of {country}")
+    eu = Party.objects.get(code="EU")
+    mfa = Organisation.objects.create(party=party, slug=f"{code.lower()}-mfa", short_name=f"{code} MFA",
+                                      name=f"Ministry of Foreign Affairs of {country}")
+    mod = Organisation.objects.create(party=party, slug=f"{code.lower()}-mod", short_name=f"{code} MoD",
+                                      name=f"Ministry of Defence of {country}")
+    eeas = Organisation.objects.get(slug="eeas")
+    partnership = Partnership.objects.create(
+        slug=slug, title=f"Security and Defence Partnership between the European Union and the Kingdom of {country}",
+        short_title=f"EU–{country} Security and Defence Partnership", adopted_on=adopted_on, place="Strelsau",
+        source_digest="fictional")
+    partnership.parties.set([eu, party])
+    part = Part.objects.create(partnership=partnership, position=1, title="Areas of Cooperation")
+    area = Area.objects.create(part=part, position=1, title="Maritime Security", slug="maritime-security")
+    texts = [f"The EU and {country} will hold a Security and Defence Dialogue annually.",
+             f"The EU and {country} will exchange views on maritime security twice a year.",
+             f"{country} will consider taking part in the Schuman Forum."]
+    paragraphs = [Paragraph.objects.create(partnership=partnership, part=part, area=area if n == 2 else None,
+                                           number=n, text=text) for n, text in enumerate(texts, 1)]
+    encoded = [  # ref, paragraph, title, strength, cadence, {party: (lead, status)}
+        ("1.1", paragraphs[0], f"{country} annual dialogue", "firm", "annual",
+         {eu: (eeas, "on_track"), party: (mfa, "on_track")}),
+        ("2.1", paragraphs[1], f"{country} maritime exchanges", "firm", "six_monthly",
+         {eu: (eeas, "in_progress"), party: (mod, "delayed")}),
+        ("3.1", paragraphs[2], f"{country} considers the Forum", "exploratory", "ad_hoc",
+         {party: (mfa, "not_assessed")}),
+    ]
+    for ref, paragraph, title, strength, cadence, sides in encoded:
+        created = Commitment.objects.create(
+            paragraph=paragraph, ref=ref, position=1, title=title, clause=paragraph.text, strength=strength,
+            cadence=cadence, status=least_advanced(status for _, status in sides.values()))
+        for side_party, (lead, status) in sides.items():
+            side = CommitmentSide(commitment=created, party=side_party, status=status)
+            side.reschedule(created, adopted_on)
+            side.save()
+            Ownership.objects.create(side=side, organisation=lead, role=Ownership.Role.LEAD)
+    dialogue = DialogueSeries.objects.create(
+        partnership=partnership, slug=f"{slug}-dialogue", name=f"EU–{country} Security and Defence Dialogue",
+        kind=DialogueSeries.Kind.SDD, cadence="annual", next_due_on=date(2027, 4, 15))
+    dialogue.participants.set([eeas, mfa])
+    held = Meeting.objects.create(series=dialogue, date=date(2026, 4, 15), place="Strelsau", status=Meeting.Status.HELD)
+    Meeting.objects.create(series=dialogue, date=date(2027, 2, 10), place="Brussels", status=Meeting.Status.PLANNED)
+    FollowUpAction.objects.create(meeting=held, title=f"Propose {country}'s maritime contacts", owner=mfa,
+                                  due_on=date(2026, 6, 30))
+    return partnership
+
+
+@pytest.fixture
+def second_partnership(partnership) -> Partnership:
+    """The fictional EU–Ruritania partnership, adopted after the seeded one (`fictional_partnership`)."""
+    return fictional_partnership()
 
 
 def make_user(username: str, *, organisation: str | None = None, **fields) -> User:

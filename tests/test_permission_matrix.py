@@ -122,6 +122,17 @@ def test_my_work_is_for_officials_only(client, request, persona, expected):
     assert_outcome(client.get("/my-work/"), expected, "/my-work/")
 
 
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    everyone(200, anonymous=LOGIN, outsider=403, eu_official=403, uk_official=403),
+)
+@pytest.mark.parametrize("path", ["/portfolio/", "/portfolio.csv", "/portfolio.xlsx"])
+def test_the_portfolio_across_partnerships_is_for_analysts_reviewers_and_administrators(client, request, path,
+                                                                                        persona, expected):
+    sign_in(client, request, persona)
+    assert_outcome(client.get(path), expected, path)
+
+
 @pytest.mark.parametrize(("persona", "expected"), everyone(200, anonymous=401, outsider=403))
 @pytest.mark.parametrize("api", ["/api/paragraphs/", "/api/commitments/"])
 def test_the_api_answers_every_role_and_nobody_else(client, request, api, persona, expected):

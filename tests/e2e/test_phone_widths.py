@@ -10,6 +10,7 @@ from django.core.management import call_command
 from accounts.models import User
 from commitments.models import Commitment
 from dialogues.models import Meeting
+from tests.conftest import fictional_partnership
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -31,7 +32,8 @@ OVERFLOW = """() => {
 def further_pages(username: str) -> list[str]:
     """Beyond the menu, the pages each role works in most."""
     target = Commitment.objects.get(ref="14.1")
-    meeting = Meeting.objects.filter(status="held").order_by("-date").first()
+    meeting = (Meeting.objects.filter(status="held", series__partnership__slug="eu-uk-sdp-2025")
+               .order_by("-date").first())
     return {
         "eu.official": [f"/commitments/{target.pk}/", f"/commitments/{target.pk}/update/EU/", "/dialogues/notifications/",
                         "/partnerships/eu-uk-sdp-2025/"],
@@ -42,6 +44,7 @@ def further_pages(username: str) -> list[str]:
 @pytest.fixture
 def demo(partnership):
     call_command("seed", "--demo", stdout=open(os.devnull, "w"))
+    fictional_partnership()  # a second partnership: the header's switcher is walked too
     for user in User.objects.all():
         user.set_password("correct-horse-battery")
         user.save(update_fields=["password"])
