@@ -48,6 +48,9 @@ def _switch(request) -> Switch:
     if shown is not None:
         selected = shown.slug
     else:
-        selected = remembered_slug(request) or default_partnership_slug(request.user.organisation_id) or ""
+        organisation = request.user.organisation_id
+        # Without an organisation the default is the first adopted: the first option, no query needed.
+        selected = remembered_slug(request) or (default_partnership_slug(organisation) if organisation
+                                                 else options[0][0])
     return Switch(options, selected, request.path if here else reverse("dashboards:overview"))
 
