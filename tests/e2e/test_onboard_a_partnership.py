@@ -130,3 +130,14 @@ def test_an_administrator_onboards_a_partnership_from_its_pdf_and_an_official_of
     expect(page.get_by_role("status").first).to_contain_text("Your update to ¶3.1 (RF) has been recorded.")
     update = StatusUpdate.objects.get(commitment=target)
     assert (update.side.party.code, update.status, update.created_by) == ("RF", "in_progress", official)
+
+    # The portfolio, for the EEAS: both partnerships, the new one with its seven commitments, one of them in progress.
+    page.context.clear_cookies()
+    page = sign_in(administrator)
+    page.goto(f"{live_server.url}/portfolio/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Portfolio of partnerships")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="EU–Freedonia Partnership")).to_contain_text("7")
+    expect(rows.filter(has_text="EU–UK")).to_be_visible()
+    check("portfolio")
