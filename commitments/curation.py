@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 
 from commitments.models import Commitment, CommitmentSide, Ownership
 from commitments.status import Cadence, Strength, least_advanced
@@ -178,7 +178,12 @@ def load_commitments(partnership: Partnership, source: Path | dict, *, name: str
         if key not in kept:
             if commitment.updates.exists():
                 raise CurationError(f"commitment {commitment.ref}: it has recorded updates and cannot be removed")
-            commitment.delete()
+            try:
+                with transaction.atomic():
+                    commitment.delete()
+            except ProtectedError:
+                raise CurationError(f"commitment {commitment.ref}: a meeting refers to it (agenda, review or "
+                                    "milestone) and it cannot be removed") from None
             written += 1
     if written:
         audit.write("commitments loaded", object_ref=partnership.slug, details={"file": name, "rows written": written})

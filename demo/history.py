@@ -187,7 +187,7 @@ def _demo_meetings(partnerships, users, now) -> int:
         if arrangement:
             milestones.milestone_set(meeting=held, commitment=arrangement, due_on=max(held_sdd_date + timedelta(days=150), today + timedelta(days=90)),
                                      description="Illustrative: report on the options for an Administrative Arrangement",
-                                     by=reviewer, now=now)
+                                     by=reviewer, now=now, illustrative=True)
         # A year after the held one, or soon if that has passed: a planned meeting is never in the past.
         next_date = max(held_sdd_date + timedelta(days=364), today + timedelta(days=60))
         next_sdd = services.meeting_create(series=sdd, date=next_date, place="London",

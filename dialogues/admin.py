@@ -3,8 +3,8 @@ from django.utils import timezone
 
 from common.admin import ReadOnly, ReadOnlyInline
 from dialogues.models import (
-    AgendaItem, ChaseHold, DialogueSeries, DigestPreference, FollowUpAction, Guidance, Meeting, Notification, Reminder,
-    SweepRun,
+    AgendaItem, ChaseHold, DialogueSeries, DigestPreference, FollowUpAction, Guidance, Meeting, Milestone, Notification,
+    Reminder, SweepRun,
 )
 from dialogues.services import series_reschedule
 
@@ -54,6 +54,15 @@ class FollowUpActionAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["status", "owner__party"]
     list_select_related = ["owner", "meeting__series"]
     search_fields = ["title"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnly, admin.ModelAdmin):
+    """Read-only: a milestone is set and withdrawn on its meeting's page (dialogues.milestones)."""
+
+    list_display = ["commitment", "party", "due_on", "description", "meeting", "withdrawn_at", "illustrative"]
+    list_filter = ["withdrawn_at", "illustrative"]
+    list_select_related = ["commitment", "party", "meeting__series"]
 
 
 @admin.register(Reminder)

@@ -4,7 +4,7 @@ where each stands). A milestone is the commitment's next due date until each sid
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,16 +12,10 @@ from audit import log as audit
 from commitments import services as commitment_services
 from commitments.models import Commitment
 from common.markings import classified_errors
-from dialogues.access import user_may_manage_meetings
 from dialogues.models import Meeting, Milestone
-from dialogues.services import HORIZON
+from dialogues.services import HORIZON, require_manager
 
 DESCRIPTION_MAX = 300  # the column's length
-
-
-def _require_manager(user) -> None:
-    if not user_may_manage_meetings(user):
-        raise PermissionDenied("Only reviewers and administrators record a meeting's outcome.")
 
 
 def milestone_errors(*, meeting: Meeting, commitment: Commitment | None, party_code: str, due_on: date | None,
@@ -50,10 +44,10 @@ def milestone_errors(*, meeting: Meeting, commitment: Commitment | None, party_c
 
 @transaction.atomic
 def milestone_set(*, meeting: Meeting, commitment: Commitment, party_code: str = "", due_on: date, description: str,
-                  by, now: datetime | None = None) -> Milestone:
+                  by, now: datetime | None = None, illustrative: bool = False) -> Milestone:
     """Record a milestone in a held meeting's outcome, for one side (`party_code`) or every side; the sides it
     concerns are rescheduled in the same transaction."""
-    _require_manager(by)
+    require_manager(by)
     errors = milestone_errors(meeting=meeting, commitment=commitment, party_code=party_code, due_on=due_on,
                               description=description)
     errors.update(classified_errors(description=description))
@@ -61,7 +55,8 @@ def milestone_set(*, meeting: Meeting, commitment: Commitment, party_code: str =
         raise ValidationError(errors)
     party = commitment.sides.get(party__code=party_code).party if party_code else None
     milestone = Milestone.objects.create(meeting=meeting, commitment=commitment, party=party, due_on=due_on,
-                                         description=description.strip(), created_by=by, created_at=now or timezone.now())
+                                         description=description.strip(), created_by=by, created_at=now or timezone.now(),
+                                         illustrative=illustrative)
     commitment_services.reschedule([commitment])
     audit.write("milestone set", by=by, object_ref=f"{commitment.reference} {party_code or 'all sides'}",
                 reason=milestone.description, details={"milestone": milestone.pk, "meeting": meeting.pk,
@@ -72,10 +67,11 @@ def milestone_set(*, meeting: Meeting, commitment: Commitment, party_code: str =
 @transaction.atomic
 def milestone_withdraw(*, milestone: Milestone, by, now: datetime | None = None) -> Milestone:
     """Withdraw a milestone set in error or overtaken; the days it was in force keep it."""
-    _require_manager(by)
-    if milestone.withdrawn_at is None:
-        milestone.withdrawn_at = now or timezone.now()
-        milestone.save(update_fields=["withdrawn_at"])
+    require_manager(by)
+    moment = now or timezone.now()
+    # Claimed by the update itself: of two withdrawals at once, one writes and audits.
+    if Milestone.objects.filter(pk=milestone.pk, withdrawn_at=None).update(withdrawn_at=moment):
+        milestone.withdrawn_at = moment
         commitment_services.reschedule([milestone.commitment])
         audit.write("milestone withdrawn", by=by, object_ref=f"{milestone.commitment.reference}",
                     reason=milestone.description, details={"milestone": milestone.pk})

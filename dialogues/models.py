@@ -191,6 +191,7 @@ class Milestone(models.Model):
     created_at = models.DateTimeField()
     # Withdrawn, not deleted: the pictures of the days it was in force still count it.
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    illustrative = models.BooleanField(default=False, help_text="Demo data: not a record of what happened.")
 
     class Meta:
         ordering = ["due_on", "pk"]

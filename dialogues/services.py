@@ -34,7 +34,7 @@ def series_reschedule(series: DialogueSeries) -> None:
         links_out__series=series, links_out__kind=CommitmentLink.Kind.FULFILLED_BY).select_related("paragraph__partnership"))
 
 
-def _require_manager(user) -> None:
+def require_manager(user) -> None:
     if not user_may_manage_meetings(user):
         raise PermissionDenied("Only reviewers and administrators plan meetings and record their outcomes.")
 
@@ -75,7 +75,7 @@ def _validate(**meeting) -> None:
 def meeting_create(*, series: DialogueSeries, date: date, place: str, status: str = Meeting.Status.PLANNED,
                    participants=None, prepares: Meeting | None = None, outcome: str = "", marking: str = "OFFICIAL",
                    by, illustrative: bool = False, now=None) -> Meeting:
-    _require_manager(by)
+    require_manager(by)
     _validate(series=series, meeting_date=date, status=status, prepares=prepares, place=place, outcome=outcome,
               today=timezone.localdate(now))
     meeting = Meeting.objects.create(
@@ -94,7 +94,7 @@ def meeting_create(*, series: DialogueSeries, date: date, place: str, status: st
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, expected_version: int, by, now=None, participants=None, **fields) -> Meeting:
     """Change a meeting's date, place, status, preparation link or outcome; refuses a stale version."""
-    _require_manager(by)
+    require_manager(by)
     locked = Meeting.objects.select_for_update(of=("self",)).select_related("series").get(pk=meeting.pk)
     if locked.version != expected_version:
         raise StaleVersion(locked.version)
@@ -105,6 +105,9 @@ def meeting_update(*, meeting: Meeting, expected_version: int, by, now=None, par
         setattr(locked, name, value)
     _validate(series=locked.series, meeting_date=locked.date, status=locked.status, prepares=locked.prepares,
               place=locked.place, outcome=locked.outcome, today=timezone.localdate(now))
+    if locked.status != Meeting.Status.HELD and locked.milestones.filter(withdrawn_at=None).exists():
+        raise ValidationError({"status": "Milestones were set at this meeting: withdraw them before recording it as "
+                                         "not held."})
     locked.version += 1
     locked.save()
     if participants is not None:
@@ -131,7 +134,7 @@ def _fit(text: str, limit: int) -> str:
 @transaction.atomic
 def agenda_add(*, meeting: Meeting, by, commitments=(), reasons: dict | None = None, title: str = "") -> list[AgendaItem]:
     """Add commitments (each once) or a free item to a meeting's agenda."""
-    _require_manager(by)
+    require_manager(by)
     Meeting.objects.select_for_update(of=("self",)).filter(pk=meeting.pk).order_by().first()  # serialise positions
     position = (meeting.agenda.aggregate(last=Max("position"))["last"] or 0) + 1
     present = set(meeting.agenda.exclude(commitment=None).values_list("commitment_id", flat=True))
@@ -156,7 +159,7 @@ def agenda_add(*, meeting: Meeting, by, commitments=(), reasons: dict | None = N
 
 @transaction.atomic
 def guidance_add(*, meeting: Meeting, text: str, by) -> Guidance:
-    _require_manager(by)
+    require_manager(by)
     if not text.strip():
         raise ValidationError({"text": "Write the guidance given."})
     refuse_classified(text=text)
@@ -169,7 +172,7 @@ def guidance_add(*, meeting: Meeting, text: str, by) -> Guidance:
 
 @transaction.atomic
 def action_add(*, meeting: Meeting, title: str, owner, due_on: date, guidance: Guidance | None = None, by) -> FollowUpAction:
-    _require_manager(by)
+    require_manager(by)
     errors = {}
     if not title.strip():
         errors["title"] = "Say what is to be done."

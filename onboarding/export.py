@@ -4,6 +4,7 @@ the format of fixtures/organisations.toml. The text is diff-friendly: one entry 
 keys in the fixtures' order, nothing that changes between two downloads of the same encoding."""
 
 import json
+import re
 
 from agreement.models import Organisation, Partnership
 from onboarding.models import Onboarding, ProposedCommitment
@@ -45,6 +46,14 @@ def _string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
+BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _key(key: str) -> str:
+    """A key as TOML allows it bare, else quoted (a party's code may be a capital outside ASCII)."""
+    return key if BARE_KEY.fullmatch(key) else _string(key)
+
+
 def _value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -54,11 +63,11 @@ def _value(value) -> str:
         return _string(value)
     if isinstance(value, list):
         return "[" + ", ".join(_value(item) for item in value) + "]"
-    return "{ " + ", ".join(f"{key} = {_value(item)}" for key, item in value.items()) + " }" if value else "{}"
+    return "{ " + ", ".join(f"{_key(key)} = {_value(item)}" for key, item in value.items()) + " }" if value else "{}"
 
 
 def _tables(name: str, entries: list[dict]) -> str:
-    return "".join(f"\n[[{name}]]\n" + "".join(f"{key} = {_value(value)}\n" for key, value in entry.items())
+    return "".join(f"\n[[{name}]]\n" + "".join(f"{_key(key)} = {_value(value)}\n" for key, value in entry.items())
                    for entry in entries)
 
 

@@ -98,6 +98,8 @@ def _subparagraph_clauses(text: str, parties: list[PartyRef]) -> list[Clause]:
     """One clause for the whole sub-paragraph, unless its sentences bind different sides. A sentence without a verb
     of its own ("(b) on capacity building. Courses will be held annually.", under a chapeau's verb) stays in it."""
     found = clauses(text, split=False)
+    if not found:  # a label standing alone (the reader says so): nothing to propose
+        return []
     bound = {tuple(sides_bound(c.subject, c.verb, parties)[0]) for c in found}
     if len(bound) > 1:
         return found

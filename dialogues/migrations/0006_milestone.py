@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
                 ('description', models.CharField(max_length=300)),
                 ('created_at', models.DateTimeField()),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
+                ('illustrative', models.BooleanField(default=False, help_text='Demo data: not a record of what happened.')),
                 ('commitment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='commitments.commitment')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='dialogues.meeting')),

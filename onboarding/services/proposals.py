@@ -20,13 +20,24 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ROLES = ("lead", "supporting")
 
 
-def _curated(proposal: ProposedCommitment) -> ProposedCommitment:
-    """The proposal, locked with its onboarding, which must be imported."""
+def _curated(proposal: ProposedCommitment, *, reshaping: bool = False) -> ProposedCommitment:
+    """The proposal, locked with its onboarding, which must be imported. Reshaping (split, merge, drop) renumbers
+    the references, which publishing matches commitments by: once published it would re-point their recorded
+    history to other clauses, so it is refused; and a dropped proposal is taken back before it is reshaped."""
     onboarding = Onboarding.objects.select_for_update().get(pk=proposal.onboarding_id)
     if onboarding.state == Onboarding.State.READING:
         raise ValidationError("Import the text first: there is nothing proposed yet.")
+    if reshaping and onboarding.published_at is not None:
+        raise ValidationError("The commitments are published: split, merge or drop them no more (their history would "
+                              "follow the references to other clauses); edit their owners, strength or cadence.")
     return ProposedCommitment.objects.select_related("paragraph", "subparagraph", "onboarding__partnership").get(
         pk=proposal.pk)
+
+
+def _kept(proposal: ProposedCommitment) -> ProposedCommitment:
+    if proposal.dropped:
+        raise ValidationError("This proposal is dropped: keep it again before splitting or merging it.")
+    return proposal
 
 
 def _renumber(onboarding_id: int) -> None:
@@ -86,7 +97,7 @@ def proposal_split(*, proposal: ProposedCommitment, by, at: int) -> tuple[Propos
     """Two proposals from one, split where its second part starts (`at`, one of curating.split_points): each part's
     strength and cadence read from its own words, both binding the same sides with the same owners; the first keeps
     its title."""
-    proposal = _curated(proposal)
+    proposal = _kept(_curated(proposal, reshaping=True))
     cut = next((c for c in split_points(proposal.clause) if c.second_start == at), None)
     if cut is None:
         raise ValidationError({"at": "Choose one of the places offered: a sentence's end or a verb."})
@@ -132,7 +143,7 @@ def _merged_sides(first: list[dict], second: list[dict]) -> list[dict]:
 def proposal_merge(*, proposal: ProposedCommitment, by) -> ProposedCommitment:
     """One proposal from this one and the next kept one of the same paragraph (or sub-paragraph): its clause runs
     from the first's start to the second's end, so it still quotes the text; it is firm if either was."""
-    proposal = _curated(proposal)
+    proposal = _kept(_curated(proposal, reshaping=True))
     after = (ProposedCommitment.objects.filter(onboarding_id=proposal.onboarding_id, position__gt=proposal.position,
                                                dropped=False).order_by("position").first())
     if after is None or (after.paragraph_id, after.subparagraph_id) != (proposal.paragraph_id, proposal.subparagraph_id):
@@ -158,7 +169,7 @@ def proposal_merge(*, proposal: ProposedCommitment, by) -> ProposedCommitment:
 @transaction.atomic
 def proposal_drop(*, proposal: ProposedCommitment, by, dropped: bool = True) -> ProposedCommitment:
     """Leave a proposal out of what is published (or, with dropped=False, take it back)."""
-    proposal = _curated(proposal)
+    proposal = _curated(proposal, reshaping=True)
     if proposal.dropped != dropped:
         proposal.dropped = dropped
         proposal.save(update_fields=["dropped"])

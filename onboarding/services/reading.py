@@ -118,6 +118,9 @@ def _code_errors(parties: list[str], codes: list[str]) -> dict[str, str]:
     for index, code in enumerate(codes, start=1):
         if not code:
             continue
+        if code in codes[:index - 1]:
+            errors[f"code_{index}"] = f"{code} is already given to the other party: give each party its own code."
+            continue
         name = parties[index - 1] if index <= len(parties) else ""
         if not CODE_RE.match(code):
             errors[f"code_{index}"] = "A code is 2 to 8 capital letters or digits, starting with a letter (EU, NO, KR)."
@@ -132,6 +135,17 @@ def _code_errors(parties: list[str], codes: list[str]) -> dict[str, str]:
         elif named and named.code != code:
             errors[f"code_{index}"] = f"{named.name} is a party already, with the code {named.code}."
     return errors
+
+
+EARLIEST_ADOPTION = date(2000, 1, 1)  # the tracker's horizon for meetings too: no partnership of its kind is older
+
+
+def adoption_error(adopted_on: date) -> str:
+    """A partnership is adopted between 2000 and today: schedules, month-ends and reminders count from it."""
+    today = timezone.localdate()
+    if not EARLIEST_ADOPTION <= adopted_on <= today:
+        return f"Give the date of adoption, between {EARLIEST_ADOPTION:%d %B %Y} and today ({today:%d %B %Y})."
+    return ""
 
 
 @transaction.atomic
@@ -149,6 +163,8 @@ def onboarding_correct(*, onboarding: Onboarding, by, start_line: int | None, en
         f"party_{i}": name for i, name in enumerate(parties, start=1)}) | _code_errors(parties, codes)
     if any(parties) and not all(parties):
         errors.setdefault("party_2" if parties[0] else "party_1", "Name both parties, or neither to keep those read.")
+    if adopted_on is not None and (message := adoption_error(adopted_on)):
+        errors["adopted_on"] = message
     if errors:
         raise ValidationError(errors)
     stored = onboarding.corrections
@@ -208,6 +224,8 @@ def onboarding_import(*, onboarding: Onboarding, by) -> Partnership:
         raise ValidationError(_format_error(error)) from None
     if reading.agreement is None:
         raise ValidationError([f"Page {d.page}, line {d.line}: {d.message}" for d in reading.preview.blocking])
+    if message := adoption_error(reading.agreement.adopted_on):
+        raise ValidationError({"adopted_on": f"The text reads as adopted on {reading.agreement.adopted_on:%d %B %Y}. {message}"})
     slug = slugify(onboarding.short_title or reading.agreement.title)[:80].strip("-") or f"partnership-{onboarding.pk}"
     if Partnership.objects.filter(slug=slug).exists():
         raise ValidationError({"short_title": f"A partnership called “{slug}” exists already: give this one another "

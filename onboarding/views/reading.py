@@ -83,7 +83,7 @@ def lines(request: HttpRequest, pk: int) -> HttpResponse:
     """The text line by line around the line asked for, with what the reader made of each."""
     onboarding = onboarding_for(request.user, pk)
     around = request.GET.get("around", "1")
-    around = min(max(int(around), 1), len(onboarding.source)) if around.isdigit() and len(around) < 7 else 1
+    around = min(max(int(around), 1), len(onboarding.source)) if around.isascii() and around.isdigit() and len(around) < 7 else 1
     try:
         readings = line_readings(reading_of(onboarding).preview)
     except AgreementFormatError:

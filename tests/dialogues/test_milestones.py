@@ -237,3 +237,29 @@ def test_the_api_and_the_export_carry_the_milestones_with_their_meeting(client, 
     assert data["¶14.4"]["Milestones set at meetings"] == (
         "31 Oct 2025 (UK): =OFSI guidance (set at the Security and Defence Dialogue, 01 October 2025)")
     assert data["¶14.1"]["Milestones set at meetings"] == ""
+
+
+def test_a_meeting_whose_milestones_stand_cannot_be_recorded_as_not_held(partnership, reviewer):
+    sdd = held(reviewer, "security-and-defence-dialogue", date(2025, 10, 1))
+    milestone = set_milestone(sdd, reviewer, ref="14.4", due_on=date(2025, 10, 31), description="Align packages")
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_update(meeting=sdd, expected_version=sdd.version, by=reviewer, status=Meeting.Status.CANCELLED,
+                                now=at(date(2025, 10, 5)))
+    assert refused.value.message_dict == {"status": [
+        "Milestones were set at this meeting: withdraw them before recording it as not held."]}
+    milestones.milestone_withdraw(milestone=milestone, by=reviewer, now=at(date(2025, 10, 5)))
+    services.meeting_update(meeting=sdd, expected_version=sdd.version, by=reviewer, status=Meeting.Status.CANCELLED,
+                            now=at(date(2025, 10, 5)))
+    assert Meeting.objects.get(pk=sdd.pk).status == Meeting.Status.CANCELLED
+
+
+def test_a_milestone_withdrawn_twice_is_withdrawn_and_audited_once(partnership, reviewer):
+    from audit.models import AuditEntry
+
+    sdd = held(reviewer, "security-and-defence-dialogue", date(2025, 10, 1))
+    milestone = set_milestone(sdd, reviewer, ref="14.4", due_on=date(2025, 10, 31), description="Align packages")
+    stale_copy = Milestone.objects.get(pk=milestone.pk)
+    milestones.milestone_withdraw(milestone=milestone, by=reviewer, now=at(date(2025, 10, 5)))
+    milestones.milestone_withdraw(milestone=stale_copy, by=reviewer, now=at(date(2025, 10, 6)))
+    assert Milestone.objects.get(pk=milestone.pk).withdrawn_at == at(date(2025, 10, 5))
+    assert AuditEntry.objects.filter(action="milestone withdrawn").count() == 1

@@ -51,7 +51,7 @@ def test_the_lines_page_shows_the_line_asked_for_among_its_neighbours_whatever_i
     page = admin_client.get(f"/onboarding/{onboarding.pk}/lines/?around=46").content.decode()
     assert '<tr id="line-46" class="asked">' in page and "<td>Cyber security</td><td>heading: area, plain</td>" in page
     assert 'id="line-16"' in page and 'id="line-15"' not in page
-    for hostile in ("abc", "-3", "99999999999", "\x00", "4" * 50):
+    for hostile in ("abc", "-3", "99999999999", "\x00", "4" * 50, "²", "٣"):
         assert admin_client.get(f"/onboarding/{onboarding.pk}/lines/", {"around": hostile}).status_code == 200
 
 
