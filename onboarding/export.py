@@ -7,6 +7,7 @@ import json
 import re
 
 from agreement.models import Organisation, Partnership
+from agreement.writing import agreement_text
 from onboarding.models import Onboarding, ProposedCommitment
 from onboarding.selectors import own_parties
 
@@ -76,11 +77,16 @@ def _comment(text: str) -> str:
 
 
 def commitments_toml(partnership: Partnership, data: dict, filename: str) -> str:
+    _, part_headings = agreement_text(partnership)
+    entry = _tables("partnership", [{"slug": partnership.slug, "short_title": partnership.short_title,
+                                     "text": f"{partnership.slug}.txt", "commitments": f"{partnership.slug}-commitments.toml",
+                                     **({"part_headings": part_headings} if part_headings else {})}])
     header = (f"Commitments of the {partnership.title} ({partnership.place}, {partnership.adopted_on:%-d %B %Y}).\n\n"
               f"Curated in the tracker's onboarding from {filename}: the encoding it proposed, as the curator accepted,\n"
               "edited, split and merged it, in the format of fixtures/commitments.toml (its header gives the rules).\n"
-              "`python manage.py seed` loads it back: give it an entry in fixtures/partnerships.toml, and the new\n"
-              "party's organisations (the onboarding's organisations.toml) in fixtures/organisations.toml.")
+              "`python manage.py seed` loads it back: put the text as imported (the onboarding's agreement.txt) and\n"
+              "this file in fixtures/, the new party's organisations (its organisations.toml) in\n"
+              "fixtures/organisations.toml, and this entry in fixtures/partnerships.toml:\n" + entry)
     return _comment(header) + _tables("commitment", data["commitment"])
 
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:pk>/publish/", proposals.publish, name="publish"),
     path("<int:pk>/commitments.toml", proposals.download, name="download"),
     path("<int:pk>/organisations.toml", proposals.download_organisations, name="download_organisations"),
+    path("<int:pk>/agreement.txt", proposals.download_text, name="download_text"),
 ]

@@ -296,7 +296,7 @@ def onboarded(partnership):
 ONBOARDING_PAGES = [
     "/onboarding/", "/onboarding/{O}/", "/onboarding/{O}/lines/", "/onboarding/{O}/proposals/",
     "/onboarding/{O}/proposals/{P}/", "/onboarding/{O}/proposals/{P}/split/", "/onboarding/{O}/commitments.toml",
-    "/onboarding/{O}/organisations.toml",
+    "/onboarding/{O}/organisations.toml", "/onboarding/{O}/agreement.txt",
 ]
 # What an administrator's empty POST gets: a refusal on the form (400), or the action done and a redirect (302).
 ONBOARDING_ACTIONS = [

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from onboarding import services
 from onboarding.access import onboarding_for, proposal_for
 from onboarding.curating import split_points
+from agreement.writing import agreement_text
 from onboarding.export import commitments_toml, encoding, kept_proposals, organisations_data, organisations_toml
 from onboarding.forms import FillOwnersForm, OrganisationForm, ProposalForm, SplitForm
 from onboarding.models import Onboarding
@@ -187,6 +188,15 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     onboarding = _imported(request, pk)
     text = commitments_toml(onboarding.partnership, encoding(kept_proposals(onboarding)), onboarding.filename)
     return _toml(text, f"{onboarding.partnership.slug}-commitments.toml")
+
+
+def download_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """The text as imported, in the form `seed` reads (agreement.writing)."""
+    onboarding = _imported(request, pk)
+    text, _ = agreement_text(onboarding.partnership)
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{onboarding.partnership.slug}.txt"'
+    return response
 
 
 def download_organisations(request: HttpRequest, pk: int) -> HttpResponse:

@@ -2,6 +2,7 @@
 wrote, tomllib reads it back to the same data, and commitments.curation loads it back (the seed's loader) to the
 same commitments."""
 
+import io
 import tomllib
 
 import pytest
@@ -84,3 +85,39 @@ def test_the_new_partys_organisations_download_loads_back_through_the_seeds_load
     entries = AuditEntry.objects.count()
     assert load_organisations(path) == 1
     assert AuditEntry.objects.count() == entries  # all there already: nothing written
+
+
+def test_seed_loads_the_onboarded_partnership_back_from_its_three_downloads(client, administrator, published, tmp_path):
+    """The text as imported (in the seed's form), the encoding and the new party's organisations, put in a copy of
+    fixtures/ with the entry the encoding's header gives: `seed` reads the text to the same agreement (it is
+    "unchanged") and the same commitments, beside the EU–UK Partnership."""
+    import shutil
+    from pathlib import Path
+
+    from django.core.management import call_command
+
+    client.force_login(administrator)
+    slug = published.partnership.slug
+    fixtures = tmp_path / "fixtures"
+    shutil.copytree(Path("fixtures"), fixtures)
+    encoding_text = client.get(f"/onboarding/{published.pk}/commitments.toml").content.decode()
+    (fixtures / f"{slug}-commitments.toml").write_text(encoding_text)
+    (fixtures / f"{slug}.txt").write_bytes(client.get(f"/onboarding/{published.pk}/agreement.txt").content)
+    organisations = client.get(f"/onboarding/{published.pk}/organisations.toml").content.decode()
+    with open(fixtures / "organisations.toml", "a") as listed:
+        listed.write("\n" + "\n".join(line for line in organisations.splitlines() if not line.startswith("#")) + "\n")
+    entry = encoding_text.split("fixtures/partnerships.toml:\n", 1)[1].split("\n#\n", 1)[0]
+    entry = "\n".join(line.removeprefix("# ").removeprefix("#") for line in entry.splitlines())
+    [given] = tomllib.loads(entry)["partnership"]
+    assert {key: value for key, value in given.items() if key != "part_headings"} == {
+        "slug": slug, "short_title": "EU–Freedonia Partnership", "text": f"{slug}.txt",
+        "commitments": f"{slug}-commitments.toml"}
+    with open(fixtures / "partnerships.toml", "a") as listed:
+        listed.write("\n" + entry + "\n")
+    before = snapshot(published.partnership)
+
+    out = io.StringIO()
+    call_command("seed", fixtures=fixtures, stdout=out)
+
+    assert "EU–Freedonia Partnership: text unchanged; 6 commitments" in out.getvalue()
+    assert snapshot(published.partnership) == before

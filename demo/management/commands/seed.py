@@ -9,7 +9,7 @@ from commitments.curation import CurationError, load_commitments, load_organisat
 from commitments.encoding import load_references, organisations_dropped
 from dialogues.curation import load_dialogues
 from agreement.importer import AgreementConflict, save_agreement
-from agreement.parsing import AgreementFormatError, decode_agreement, parse_agreement
+from agreement.parsing import PART_HEADINGS, AgreementFormatError, decode_agreement, parse_agreement
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 
@@ -42,8 +42,10 @@ class Command(BaseCommand):
         partnerships = []
         for entry in read_toml(fixtures / "partnerships.toml").get("partnership", []):
             text = decode_agreement((fixtures / entry["text"]).read_bytes())
+            # An onboarded partnership's text (onboarding's download) names the parts the parser must be told of.
+            part_headings = (*PART_HEADINGS, *entry.get("part_headings", []))
             partnership, outcome = save_agreement(
-                parse_agreement(text), slug=entry["slug"], short_title=entry["short_title"]
+                parse_agreement(text, part_headings=part_headings), slug=entry["slug"], short_title=entry["short_title"]
             )
             count = load_commitments(partnership, fixtures / entry["commitments"])
             series = load_dialogues(partnership, fixtures / entry["dialogues"]) if entry.get("dialogues") else 0
