@@ -69,7 +69,7 @@ def _crowd(today) -> None:
     CommitmentSide.objects.filter(pk=late.pk).update(
         due_on=today - timedelta(days=60), overdue_on=today - timedelta(days=45), stale_on=today + timedelta(days=100)
     )
-    crowd = late.owners.get(role="lead").organisation
+    crowd = late.owners.filter(role="lead").order_by("pk").first().organisation  # of joint leads, one
     User.objects.filter(username__startswith="crowd-").update(organisation=crowd)
     have = User.objects.filter(username__startswith="crowd-").count()
     User.objects.bulk_create(

@@ -1,6 +1,8 @@
 """The dialogue machinery of paragraph 12 and the standing exchanges other paragraphs create: series, meetings,
 their agendas, the guidance they give and the follow-up actions they set; and the reminder ledger."""
 
+import hashlib
+import json
 from datetime import date
 
 from django.conf import settings
@@ -201,6 +203,24 @@ class Milestone(models.Model):
         return f"{self.commitment.ref}: {self.description} by {self.due_on:%d %B %Y}"
 
 
+class ChaseList(models.Model):
+    """What a chase lists, stored once however many people it is sent to: the ten thousand officials of one
+    organisation get the same digest, less what each of them silenced.
+
+    One entry per commitment side: its reference, title, party, due state and date, and the path of its page; the
+    e-mail, the notification and acknowledging or snoozing read it (dialogues.due.chase_item)."""
+
+    fingerprint = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the entries as canonical JSON.")
+    items = models.JSONField()
+
+    def __str__(self):
+        return f"{len(self.items)} commitments ({self.fingerprint[:12]})"
+
+    @staticmethod
+    def fingerprint_of(items) -> str:
+        return hashlib.sha256(json.dumps(items, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
 class Reminder(models.Model):
     """The ledger: one row per reminder that ever became due, unique by what, which occurrence and whom.
 
@@ -231,9 +251,8 @@ class Reminder(models.Model):
     body = models.TextField()
     link = models.CharField(max_length=300, help_text="Path of the page the reminder is about.")
     due_at = models.DateTimeField(help_text="When it became due.")
-    # What a chase is about, one entry per commitment side: its reference, title, party, due state and date, and the
-    # path of its page; the e-mail, the notification and acknowledging or snoozing read it (dialogues.due.chase_item).
-    items = models.JSONField(default=list, blank=True)
+    chase_list = models.ForeignKey(ChaseList, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   help_text="What a chase is about; none for other reminders.")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
@@ -249,6 +268,10 @@ class Reminder(models.Model):
 
     def __str__(self):
         return self.key
+
+    @property
+    def items(self) -> list[dict]:
+        return self.chase_list.items if self.chase_list_id else []
 
 
 class Notification(models.Model):

@@ -18,11 +18,12 @@ from django.utils import timezone
 from audit import log as audit
 from dialogues.due import Due, plan
 from dialogues.mail import Bodies, ReminderMail
-from dialogues.models import Notification, Reminder, SweepRun
+from dialogues.models import ChaseList, Notification, Reminder, SweepRun
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 BATCH_SIZE = 500  # claimed, sent over one mail connection and written back together
+MARK_EVERY = 50  # e-mails sent before they are marked sent: what a sweep killed mid-batch may send a second time
 IN_APP_ONLY = "No e-mail address: delivered in the app only."
 
 
@@ -39,47 +40,69 @@ class Report:
         return {k: v for k, v in self.__dict__.items() if k != "would_send"}
 
 
+def _list_key(items: tuple[dict, ...]) -> tuple:
+    return tuple(tuple(entry.values()) for entry in items)  # a tenth of the cost of json.dumps
+
+
+def _chase_lists(due: list[tuple[str, Due]]) -> list[int | None]:
+    """Each due reminder's list (none for what is not a chase), each distinct one stored once (or found by its
+    fingerprint if an earlier sweep stored it): ten thousand digests of one organisation are one row, not ten
+    thousand copies."""
+    keys = [_list_key(item.items) if item.items else None for _, item in due]
+    distinct = {key: list(item.items) for key, (_, item) in zip(keys, due) if key}
+    fingerprints = {key: ChaseList.fingerprint_of(items) for key, items in distinct.items()}
+    ChaseList.objects.bulk_create([ChaseList(fingerprint=fingerprints[key], items=items)
+                                   for key, items in distinct.items()], ignore_conflicts=True)
+    ids = dict(ChaseList.objects.filter(fingerprint__in=fingerprints.values()).values_list("fingerprint", "pk"))
+    return [ids[fingerprints[key]] if key else None for key in keys]
+
+
 def _record(due: list[tuple[str, Due]], now: datetime) -> int:
     """Insert the ledger rows (and their in-app notifications) not there yet; returns how many were new.
 
     A concurrent sweep may insert the same rows: the unique key keeps one of each, whoever wins."""
     rows = [
         Reminder(key=item.key, subject=subject, kind=item.kind, recipient=item.recipient, subject_line=item.subject,
-                 body=item.body, link=item.link, items=list(item.items), due_at=item.due_at, next_attempt_at=now,
+                 body=item.body, link=item.link, chase_list_id=chase_list, due_at=item.due_at, next_attempt_at=now,
                  created_at=now)
-        for subject, item in due
+        for (subject, item), chase_list in zip(due, _chase_lists(due))
     ]
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
     # This sweep's rows: their subjects (few, indexed) and its moment, rather than ten thousand keys.
-    fresh = Reminder.objects.filter(subject__in={subject for subject, _ in due}, created_at=now, notification__isnull=True)
+    fresh = (Reminder.objects.filter(subject__in={subject for subject, _ in due}, created_at=now, notification__isnull=True)
+             .only("pk", "recipient_id", "subject_line", "body", "link"))
     notes = [Notification(user_id=r.recipient_id, reminder=r, title=r.subject_line, body=r.body, link=r.link, created_at=now)
              for r in fresh]
     Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=2000)
     return len(notes)
 
 
-def _claimable(now: datetime) -> Q:
-    """Pending rows that are due, and rows whose claim has lapsed: the sweep that claimed them died mid-send."""
-    return (Q(state=Reminder.State.PENDING, next_attempt_at__lte=now)
-            | Q(state=Reminder.State.SENDING, claimed_at__lt=now - timedelta(minutes=settings.REMINDER_LEASE_MINUTES)))
+def _release_lapsed(now: datetime) -> None:
+    """Rows whose claim has lapsed are pending again: the sweep that claimed them died mid-send, and this one sends
+    them (their attempt counted again when it claims them)."""
+    lapsed = now - timedelta(minutes=settings.REMINDER_LEASE_MINUTES)
+    Reminder.objects.filter(state=Reminder.State.SENDING, claimed_at__lt=lapsed).update(state=Reminder.State.PENDING)
 
 
 def _claim(now: datetime) -> list[Reminder]:
-    """Move the next batch of claimable rows to `sending` in one statement, and return exactly those rows.
+    """Move the next batch of due pending rows to `sending` in one statement, and return exactly those rows.
 
     Claim before sending, so a duplicate tick, a retried task or a second worker cannot send them again. A claim is a
     lease: a sweep killed after claiming leaves its rows `sending`, and once the lease lapses the next sweep takes
     them over and sends them again, under the same Message-ID. The rows are locked while they are claimed (SKIP
     LOCKED: a concurrent sweep takes the next batch instead of waiting for this one); the update is still
     conditional and must change every row selected, which under the lock it always does (SQLite has no row locks but
-    lets only one writer at a time)."""
+    lets only one writer at a time). In the order of the index (state, next_attempt_at): an index scan that stops
+    at the batch's end, and passes over the rows earlier batches claimed, rather than a bitmap of all of them."""
+    due = Q(state=Reminder.State.PENDING, next_attempt_at__lte=now)
     with transaction.atomic():
         batch = list(
-            Reminder.objects.filter(_claimable(now)).select_related("recipient", "notification")
+            Reminder.objects.filter(due).select_related("recipient", "notification")
+            .prefetch_related("chase_list")  # each distinct list read (and its JSON parsed) once a batch
             .select_for_update(skip_locked=True, of=("self",))
-            .order_by("due_at", "pk")[:BATCH_SIZE]
+            .order_by("next_attempt_at", "pk")[:BATCH_SIZE]
         )
-        claimed = Reminder.objects.filter(_claimable(now), pk__in=[r.pk for r in batch]).update(
+        claimed = Reminder.objects.filter(due, pk__in=[r.pk for r in batch]).update(
             state=Reminder.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
         if claimed != len(batch):
@@ -103,30 +126,40 @@ def _message(reminder: Reminder, bodies: Bodies) -> ReminderMail:
     return message
 
 
-def _send_one(connection, reminder: Reminder, bodies: Bodies, now: datetime) -> Exception | None:
+def _send_one(connection, reminder: Reminder, bodies: Bodies) -> Exception | None:
     try:
         connection.send_messages([_message(reminder, bodies)])
     except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and retried, the batch goes on
         return exc
-    # Marked at once: a sweep killed from here on sends again at most the one message it had in flight.
-    Reminder.objects.filter(pk=reminder.pk).update(state=Reminder.State.SENT, sent_at=now, last_error="")
     return None
+
+
+def _mark_sent(pks: list[int], now: datetime) -> None:
+    Reminder.objects.filter(pk__in=pks).update(state=Reminder.State.SENT, sent_at=now, last_error="")
 
 
 def _send_batch(batch: list[Reminder], bodies: Bodies, now: datetime) -> dict[int, Exception | None]:
     """Send the batch's e-mails over one connection; the outcome by reminder id (None: sent) of those with an address.
 
-    Each message fails on its own, so one refused address does not fail the others."""
+    Each message fails on its own, so one refused address does not fail the others. What went is marked sent every
+    MARK_EVERY messages (one statement, not one per message): a sweep killed mid-batch sends again at most those
+    few, under the same Message-ID, marked as a retry."""
     mailed = [r for r in batch if r.recipient.email]
-    outcome = {}
+    outcome, unmarked = {}, []
     if not mailed:
         return outcome
     try:
         with mailers.default as connection:
             for reminder in mailed:
-                outcome[reminder.pk] = _send_one(connection, reminder, bodies, now)
+                outcome[reminder.pk] = error = _send_one(connection, reminder, bodies)
+                if error is None:
+                    unmarked.append(reminder.pk)
+                if len(unmarked) == MARK_EVERY:
+                    _mark_sent(unmarked, now)
+                    unmarked = []
     except Exception as exc:  # noqa: BLE001 - it did not open (nothing went) or did not close (what went, went)
         outcome = {r.pk: outcome.get(r.pk, exc) for r in mailed}
+    _mark_sent(unmarked, now)
     return outcome
 
 
@@ -141,7 +174,7 @@ def _failed(reminder: Reminder, exc: Exception, now: datetime) -> Reminder:
 
 
 def _write_back(batch: list[Reminder], outcome: dict[int, Exception | None], now: datetime, report: Report) -> None:
-    """The rest of a batch's outcomes (each e-mail sent is marked as it goes): delivered in the app only, and
+    """The rest of a batch's outcomes (the e-mails sent are marked as they go): delivered in the app only, and
     failed (which differ by row)."""
     sent = [pk for pk, error in outcome.items() if error is None]
     in_app = [r.pk for r in batch if r.pk not in outcome]  # nothing to retry: the notification is the delivery
@@ -155,7 +188,8 @@ def _write_back(batch: list[Reminder], outcome: dict[int, Exception | None], now
 
 def _deliver(now: datetime, report: Report) -> None:
     """Claim, send and write back a batch at a time, until nothing due is pending (what failed waits its backoff)."""
-    bodies = Bodies()  # its templates loaded, and each digest's list rendered, once a sweep
+    bodies = Bodies()  # its templates loaded, and each distinct body rendered, once a sweep
+    _release_lapsed(now)
     while batch := _claim(now):
         _write_back(batch, _send_batch(batch, bodies, now), now, report)
 
