@@ -30,7 +30,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import User  # noqa: E402
 from bench.smtp_sink import SmtpSink  # noqa: E402
 from commitments.models import CommitmentSide  # noqa: E402
-from dialogues.models import Reminder  # noqa: E402
+from dialogues.models import RecordedSubject, Reminder  # noqa: E402
 from dialogues.reminders import send_due_reminders  # noqa: E402
 
 CROWD = 10_000
@@ -80,7 +80,9 @@ def _crowd(today) -> None:
 
 def _timed(busy: datetime, mailers: dict) -> dict:
     # Today's digests are recorded by an earlier busy sweep: forget them, so they are all due again.
-    Reminder.objects.filter(subject__startswith="digest:", subject__endswith=f":{busy:%Y%m%d}").delete()
+    today = {"startswith": "digest:", "endswith": f":{busy:%Y%m%d}"}
+    Reminder.objects.filter(**{f"subject__{lookup}": value for lookup, value in today.items()}).delete()
+    RecordedSubject.objects.filter(**{f"key__{lookup}": value for lookup, value in today.items()}).delete()
     with override_settings(MAILERS=mailers):
         start, cpu = time.perf_counter(), time.process_time()
         report = send_due_reminders(now=busy)

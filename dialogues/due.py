@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from commitments.cadence import DueState
 from commitments.models import CommitmentSide, Ownership
-from dialogues.models import ChaseHold, DialogueSeries, DigestPreference, FollowUpAction, Meeting, Reminder
+from dialogues.models import ChaseHold, DialogueSeries, DigestPreference, FollowUpAction, Meeting, RecordedSubject, Reminder
 
 WEEKLY = DigestPreference.Frequency.WEEKLY
 
@@ -305,9 +305,7 @@ def plan(now: datetime) -> list[Due]:
         *_meeting_subjects(today), *_unscheduled_subjects(today), *_call_subjects(today),
         *_digest_subjects(now, today, late), *_escalation_subjects(today, late), *_action_subjects(today),
     ]
-    recorded = set(
-        Reminder.objects.filter(subject__in=[s.key for s in subjects]).values_list("subject", flat=True).order_by().distinct()
-    )
+    recorded = set(RecordedSubject.objects.filter(key__in=[s.key for s in subjects]).values_list("key", flat=True))
     made = ((subject.key, subject.make(user)) for subject in subjects if subject.key not in recorded
             for user in subject.people())
     return [(key, due) for key, due in made if due is not None]

@@ -331,6 +331,17 @@ class DigestPreference(models.Model):
         return f"{self.user}: {self.get_frequency_display().lower()}"
 
 
+class RecordedSubject(models.Model):
+    """A subject (one meeting at one offset, one organisation's digest of one day…) whose reminders the ledger holds:
+    the sweep asks this, one row a subject, rather than the ledger, which grows by thousands of rows a day."""
+
+    key = models.CharField(max_length=160, unique=True)
+    recorded_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.key
+
+
 class SweepRun(models.Model):
     """When the reminder sweep last completed, and what it did (the health check shows a stalled beat)."""
 

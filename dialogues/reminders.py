@@ -18,7 +18,7 @@ from django.utils import timezone
 from audit import log as audit
 from dialogues.due import Due, plan
 from dialogues.mail import Bodies, ReminderMail
-from dialogues.models import ChaseList, Notification, Reminder, SweepRun
+from dialogues.models import ChaseList, Notification, RecordedSubject, Reminder, SweepRun
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -74,6 +74,9 @@ def _record(due: list[tuple[str, Due]], now: datetime) -> int:
     notes = [Notification(user_id=r.recipient_id, reminder=r, title=r.subject_line, body=r.body, link=r.link, created_at=now)
              for r in fresh]
     Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=2000)
+    # Last: a sweep that dies before this line leaves its subjects unrecorded, and the next records what is missing.
+    RecordedSubject.objects.bulk_create([RecordedSubject(key=key, recorded_at=now) for key in {s for s, _ in due}],
+                                        ignore_conflicts=True)
     return len(notes)
 
 

@@ -17,7 +17,7 @@ from accounts.models import User
 from bench.smtp_sink import SmtpSink
 from commitments.models import Commitment, CommitmentSide
 from dialogues import services
-from dialogues.models import ChaseList, DialogueSeries, Notification, Reminder, SweepRun
+from dialogues.models import ChaseList, DialogueSeries, Notification, RecordedSubject, Reminder, SweepRun
 from dialogues.reminders import BATCH_SIZE, MAX_ATTEMPTS, send_due_reminders
 from agreement.models import Organisation
 from tests.conftest import at_once, make_user
@@ -320,6 +320,17 @@ def test_the_list_1200_digests_share_is_stored_once_and_the_next_days_same_list_
 
     send_due_reminders(now=at(DIGEST_DAY + timedelta(days=1), 8))  # nothing updated since: the same list again
     assert Reminder.objects.count() == 2400 and ChaseList.objects.count() == 1
+
+
+def test_subjects_left_unrecorded_by_a_sweep_that_died_are_recorded_by_the_next_and_nothing_goes_twice(crowd, sink):
+    send_due_reminders(now=at(DIGEST_DAY, 8))
+    subjects = set(Reminder.objects.values_list("subject", flat=True))
+    assert set(RecordedSubject.objects.values_list("key", flat=True)) == subjects
+    RecordedSubject.objects.all().delete()  # as if the sweep had died just before its last write
+
+    report = send_due_reminders(now=at(DIGEST_DAY, 9))
+    assert (report.created, report.sent) == (0, 0) and len(sink.messages) == Reminder.objects.count() == 1200
+    assert set(RecordedSubject.objects.values_list("key", flat=True)) == subjects
 
 
 def test_an_address_refused_in_the_middle_of_a_batch_is_retried_alone_while_the_rest_are_sent(crowd, sink):
