@@ -11,6 +11,7 @@ import binascii
 import functools
 import secrets
 from email import policy
+from email.message import Message
 from email.utils import formataddr, formatdate, parseaddr
 
 from django.conf import settings
@@ -50,11 +51,24 @@ def _part(content: str, subtype: str) -> str:
             f"Content-Transfer-Encoding: quoted-printable{CRLF}{CRLF}{body}{CRLF}")
 
 
-class Built(bytes):
-    """The message as it is sent, for the mail backends, which ask a message for message().as_bytes()."""
+class Built(Message):
+    """The message as it is sent: its headers readable as on any message (the console backend asks its charset),
+    its bytes those laid out here."""
 
-    def as_bytes(self, *args, **kwargs) -> bytes:
-        return bytes(self)
+    def __init__(self, headers: list[str], data: bytes):
+        super().__init__()
+        for header in headers:
+            name, value = header.split(": ", 1)
+            self[name] = value
+        self.data = data
+
+    def as_bytes(self, unixfrom=False, policy=None) -> bytes:
+        return self.data
+
+    def as_string(self, unixfrom=False, maxheaderlen=0, policy=None) -> str:
+        return self.data.decode("ascii")
+
+    __bytes__, __str__ = as_bytes, as_string
 
 
 class ReminderMail(EmailMultiAlternatives):
@@ -65,7 +79,7 @@ class ReminderMail(EmailMultiAlternatives):
         headers += [f"{name}: {value}" for name, value in self.extra_headers.items() if name != "From"]
         parts = [_part(self.body, "plain")] + [_part(content, mimetype.split("/", 1)[1])
                                                for content, mimetype in self.alternatives]
-        return Built(f"{CRLF.join(headers)}{CRLF}{CRLF}{''.join(parts)}--{BOUNDARY}--{CRLF}".encode("ascii"))
+        return Built(headers, f"{CRLF.join(headers)}{CRLF}{CRLF}{''.join(parts)}--{BOUNDARY}--{CRLF}".encode("ascii"))
 
 
 # Stand-ins for what differs by recipient: a body is rendered once for everyone it says the same thing to, and each

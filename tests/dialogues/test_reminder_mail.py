@@ -2,6 +2,7 @@
 commitment it lists, on the site's configured address; the in-app notification lists the same links."""
 
 import email
+import io
 import re
 from datetime import date, datetime, time
 from email import policy
@@ -175,3 +176,21 @@ def test_a_meeting_reminder_still_links_to_its_meeting_and_has_no_list(partnersh
     message = next(m for m in mail.outbox if "7 days to go" in m.subject)
     links = Links(parsed(message).get_body(("html",)).get_content())
     assert links.hrefs == {f"{SITE}/dialogues/meetings/{meeting.pk}/"}
+
+
+@pytest.mark.parametrize("backend", ["console", "filebased"])
+def test_the_mailers_of_make_run_write_each_reminder_out_whole(partnership, eu_official, settings, tmp_path, backend):
+    """`make run` writes mail to the console or to files: each backend asks the message for more than its bytes."""
+    out = io.StringIO()
+    options = {"stream": out} if backend == "console" else {"file_path": str(tmp_path)}
+    settings.MAILERS = {"default": {"BACKEND": f"django.core.mail.backends.{backend}.EmailBackend", "OPTIONS": options}}
+
+    report = send_due_reminders(now=at(DIGEST_DAY))
+
+    written = out.getvalue() if backend == "console" else "".join(f.read_text() for f in tmp_path.iterdir())
+    assert report.sent > 10 and (report.retrying, report.failed) == (0, 0)
+    reminder = Reminder.objects.get(recipient=eu_official, kind="digest")
+    message = email.message_from_string(next(m for m in written.split("-" * 79) if f"<reminder-{reminder.pk}@" in m)
+                                        .strip() + "\n", policy=policy.default)
+    assert message["Subject"].endswith("status updates overdue for EEAS")
+    assert message.get_body(("plain",)).get_content().startswith("Dear ")
