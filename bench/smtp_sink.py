@@ -41,6 +41,8 @@ class _Session(socketserver.StreamRequestHandler):
             elif verb == b"DATA":
                 self._reply(b"354 End data with <CR><LF>.<CR><LF>")
                 data = self._data()
+                if data is None:
+                    return  # the client went away before the final dot: a mail server keeps nothing of it
                 time.sleep(sink.delay)
                 sink._received(Received(connection, tuple(recipients), data))
             elif verb == b"QUIT":
@@ -50,9 +52,11 @@ class _Session(socketserver.StreamRequestHandler):
                 recipients = []
             self._reply(b"250 OK")  # EHLO, HELO, MAIL, RCPT, end of DATA, RSET, NOOP
 
-    def _data(self) -> bytes:
+    def _data(self) -> bytes | None:
         lines = []
-        while (line := self.rfile.readline()) not in {b".\r\n", b""}:
+        while (line := self.rfile.readline()) != b".\r\n":
+            if not line:
+                return None
             lines.append(line[1:] if line.startswith(b"..") else line)  # undo dot-stuffing
         return b"".join(lines)
 
