@@ -24,6 +24,7 @@ if not apps.ready:  # run as `python -m bench.sweep`; bench.run has set Django u
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
     django.setup()
 
+from django.core import mail  # noqa: E402
 from django.test import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -83,6 +84,7 @@ def _timed(busy: datetime, mailers: dict) -> dict:
     today = {"startswith": "digest:", "endswith": f":{busy:%Y%m%d}"}
     Reminder.objects.filter(**{f"subject__{lookup}": value for lookup, value in today.items()}).delete()
     RecordedSubject.objects.filter(**{f"key__{lookup}": value for lookup, value in today.items()}).delete()
+    mail.outbox = []  # the in-memory mailer keeps every message: not the last sweep's ten thousand beside these
     with override_settings(MAILERS=mailers):
         start, cpu = time.perf_counter(), time.process_time()
         report = send_due_reminders(now=busy)

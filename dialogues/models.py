@@ -264,7 +264,7 @@ class Reminder(models.Model):
 
     class Meta:
         ordering = ["-due_at", "pk"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"], name="reminder_pending")]
+        indexes = [models.Index(fields=["state", "next_attempt_at", "id"], name="reminder_pending")]
 
     def __str__(self):
         return self.key

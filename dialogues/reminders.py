@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -68,16 +68,28 @@ def _record(due: list[tuple[str, Due]], now: datetime) -> int:
         for (subject, item), chase_list in zip(due, _chase_lists(due))
     ]
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    # This sweep's rows: their subjects (few, indexed) and its moment, rather than ten thousand keys.
-    fresh = (Reminder.objects.filter(subject__in={subject for subject, _ in due}, created_at=now, notification__isnull=True)
-             .only("pk", "recipient_id", "subject_line", "body", "link"))
-    notes = [Notification(user_id=r.recipient_id, reminder=r, title=r.subject_line, body=r.body, link=r.link, created_at=now)
-             for r in fresh]
-    Notification.objects.bulk_create(notes, ignore_conflicts=True, batch_size=2000)
+    created = _notify(subjects := {subject for subject, _ in due}, now)
     # Last: a sweep that dies before this line leaves its subjects unrecorded, and the next records what is missing.
-    RecordedSubject.objects.bulk_create([RecordedSubject(key=key, recorded_at=now) for key in {s for s, _ in due}],
+    RecordedSubject.objects.bulk_create([RecordedSubject(key=key, recorded_at=now) for key in subjects],
                                         ignore_conflicts=True)
-    return len(notes)
+    return created
+
+
+def _notify(subjects: set[str], now: datetime) -> int:
+    """The in-app notification of each reminder this sweep recorded (found by their subjects, few and indexed, and
+    its moment): copied by the database in one statement, as the ORM has no INSERT … SELECT, rather than read into
+    ten thousand objects and written back."""
+    if not subjects:
+        return 0
+    fresh = (Reminder.objects.filter(subject__in=subjects, created_at=now, notification__isnull=True)
+             .order_by().values_list("recipient_id", "pk", "subject_line", "body", "link", "created_at"))
+    select, params = fresh.query.sql_with_params()
+    table = Notification._meta.db_table
+    columns = ", ".join(Notification._meta.get_field(name).column
+                        for name in ("user", "reminder", "title", "body", "link", "created_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {select} ON CONFLICT DO NOTHING", params)
+        return cursor.rowcount
 
 
 def _release_lapsed(now: datetime) -> None:
@@ -88,31 +100,30 @@ def _release_lapsed(now: datetime) -> None:
 
 
 def _claim(now: datetime) -> list[Reminder]:
-    """Move the next batch of due pending rows to `sending` in one statement, and return exactly those rows.
+    """Move the next batch of due pending rows to `sending`, and return exactly those rows.
 
     Claim before sending, so a duplicate tick, a retried task or a second worker cannot send them again. A claim is a
     lease: a sweep killed after claiming leaves its rows `sending`, and once the lease lapses the next sweep takes
     them over and sends them again, under the same Message-ID. The rows are locked while they are claimed (SKIP
     LOCKED: a concurrent sweep takes the next batch instead of waiting for this one); the update is still
     conditional and must change every row selected, which under the lock it always does (SQLite has no row locks but
-    lets only one writer at a time). In the order of the index (state, next_attempt_at): an index scan that stops
-    at the batch's end, and passes over the rows earlier batches claimed, rather than a bitmap of all of them."""
+    lets only one writer at a time). The claim reads ids alone, in the order of the index (state, next_attempt_at,
+    id): a scan that stops at the batch's end, where a join to the recipients would join every due row first."""
     due = Q(state=Reminder.State.PENDING, next_attempt_at__lte=now)
     with transaction.atomic():
-        batch = list(
-            Reminder.objects.filter(due).select_related("recipient", "notification")
-            .prefetch_related("chase_list")  # each distinct list read (and its JSON parsed) once a batch
-            .select_for_update(skip_locked=True, of=("self",))
-            .order_by("next_attempt_at", "pk")[:BATCH_SIZE]
-        )
-        claimed = Reminder.objects.filter(due, pk__in=[r.pk for r in batch]).update(
+        pks = list(Reminder.objects.filter(due).select_for_update(skip_locked=True)
+                   .order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:BATCH_SIZE])
+        claimed = Reminder.objects.filter(due, pk__in=pks).update(
             state=Reminder.State.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
-        if claimed != len(batch):
-            raise RuntimeError(f"Claimed {claimed} of {len(batch)} locked reminders; nothing claimed.")
-    for reminder in batch:
-        reminder.state, reminder.claimed_at, reminder.attempts = Reminder.State.SENDING, now, reminder.attempts + 1
-    return batch
+        if claimed != len(pks):
+            raise RuntimeError(f"Claimed {claimed} of {len(pks)} locked reminders; nothing claimed.")
+    return list(
+        Reminder.objects.filter(pk__in=pks).select_related("recipient")
+        .annotate(notification_pk=F("notification__pk"))  # all a message needs of it: its address
+        .prefetch_related("chase_list")  # each distinct list read (and its JSON parsed) once a batch
+        .order_by("next_attempt_at", "pk")
+    )
 
 
 def _message(reminder: Reminder, bodies: Bodies) -> ReminderMail:

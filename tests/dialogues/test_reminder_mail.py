@@ -194,3 +194,15 @@ def test_the_mailers_of_make_run_write_each_reminder_out_whole(partnership, eu_o
                                         .strip() + "\n", policy=policy.default)
     assert message["Subject"].endswith("status updates overdue for EEAS")
     assert message.get_body(("plain",)).get_content().startswith("Dear ")
+
+
+def test_an_address_with_a_line_break_cannot_add_a_header_and_a_plain_one_goes_as_it_is(partnership, settings):
+    make_user("eeas-plain", organisation="eeas", is_official=True, email="o'brien+sdp@example.org")
+    make_user("eeas-broken", organisation="eeas", is_official=True, email="anne@example.org\r\nBcc: spy@example.org")
+
+    send_due_reminders(now=at(DIGEST_DAY))
+
+    by_recipient = {m.to[0]: parsed(m) for m in mail.outbox if "overdue for EEAS" in m.subject}
+    assert by_recipient["o'brien+sdp@example.org"]["To"] == "o'brien+sdp@example.org"
+    broken = by_recipient["anne@example.org\r\nBcc: spy@example.org"]
+    assert sorted(broken.keys()) == ["Content-Type", "Date", "From", "MIME-Version", "Message-ID", "Subject", "To"]
