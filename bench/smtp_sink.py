@@ -93,7 +93,7 @@ class SmtpSink:
     @staticmethod
     def mailers_for(port: int) -> dict:
         options = {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 10}
-        return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}}
+        return {"default": {"BACKEND": "partnership.smtp.EmailBackend", "OPTIONS": options}}
 
     def __enter__(self) -> "SmtpSink":
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()

@@ -5,6 +5,7 @@ or beat is down; each reminder is a ledger row with a unique key, claimed before
 """
 
 import logging
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,7 +24,8 @@ from dialogues.models import ChaseList, Notification, RecordedSubject, Reminder,
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 BATCH_SIZE = 500  # claimed, sent over one mail connection and written back together
-MARK_EVERY = 50  # e-mails sent before they are marked sent: what a sweep killed mid-batch may send a second time
+SENDERS = 4  # batches sent at once, each over its own connection
+MARK_EVERY = 50  # e-mails a connection sends before they are marked sent: what a killed sweep may send again
 IN_APP_ONLY = "No e-mail address: delivered in the app only."
 
 
@@ -152,29 +154,38 @@ def _mark_sent(pks: list[int], now: datetime) -> None:
     Reminder.objects.filter(pk__in=pks).update(state=Reminder.State.SENT, sent_at=now, last_error="")
 
 
-def _send_batch(batch: list[Reminder], bodies: Bodies, now: datetime) -> dict[int, Exception | None]:
-    """Send the batch's e-mails over one connection; the outcome by reminder id (None: sent) of those with an address.
+class _Lane:
+    """One batch sent over one mail connection, MARK_EVERY e-mails a step. A step runs in a sender thread and
+    touches no database; between steps the sweep's own thread marks what went, so a sweep killed mid-batch sends
+    again at most those few of each lane, under the same Message-ID, marked as a retry.
 
-    Each message fails on its own, so one refused address does not fail the others. What went is marked sent every
-    MARK_EVERY messages (one statement, not one per message): a sweep killed mid-batch sends again at most those
-    few, under the same Message-ID, marked as a retry."""
-    mailed = [r for r in batch if r.recipient.email]
-    outcome, unmarked = {}, []
-    if not mailed:
-        return outcome
-    try:
-        with mailers.default as connection:
-            for reminder in mailed:
-                outcome[reminder.pk] = error = _send_one(connection, reminder, bodies)
-                if error is None:
-                    unmarked.append(reminder.pk)
-                if len(unmarked) == MARK_EVERY:
-                    _mark_sent(unmarked, now)
-                    unmarked = []
-    except Exception as exc:  # noqa: BLE001 - it did not open (nothing went) or did not close (what went, went)
-        outcome = {r.pk: outcome.get(r.pk, exc) for r in mailed}
-    _mark_sent(unmarked, now)
-    return outcome
+    Each message fails on its own, so one refused address does not fail the others. A connection that does not open
+    fails the whole batch (nothing went); one that does not close fails nothing (what went, went)."""
+
+    def __init__(self, batch: list[Reminder], bodies: Bodies):
+        self.batch, self.bodies = batch, bodies
+        self.waiting = [r for r in batch if r.recipient.email]
+        self.outcome: dict[int, Exception | None] = {}  # by reminder id, None: sent
+        self.connection = None
+
+    def step(self) -> list[int]:
+        """Send the next few; the ids of those that went."""
+        chunk, self.waiting = self.waiting[:MARK_EVERY], self.waiting[MARK_EVERY:]
+        try:
+            if self.connection is None:
+                self.connection = mailers.default
+                self.connection.open()
+        except Exception as exc:  # noqa: BLE001 - it did not open: nothing goes over it
+            self.outcome |= {r.pk: exc for r in chunk + self.waiting}
+            self.waiting = []
+            return []
+        self.outcome |= {r.pk: _send_one(self.connection, r, self.bodies) for r in chunk}
+        if not self.waiting:
+            try:
+                self.connection.close()
+            except Exception:  # noqa: BLE001, S110 - what went, went
+                pass
+        return [r.pk for r in chunk if self.outcome[r.pk] is None]
 
 
 def _failed(reminder: Reminder, exc: Exception, now: datetime) -> Reminder:
@@ -201,11 +212,28 @@ def _write_back(batch: list[Reminder], outcome: dict[int, Exception | None], now
 
 
 def _deliver(now: datetime, report: Report) -> None:
-    """Claim, send and write back a batch at a time, until nothing due is pending (what failed waits its backoff)."""
+    """Claim batches and send them, SENDERS at once over a connection each (SMTP waits for a reply to every command,
+    and one connection would wait on ten thousand of them in turn), until nothing due is pending (what failed waits
+    its backoff). The database is this thread's alone: it claims, marks what went and writes back each batch."""
     bodies = Bodies()  # its templates loaded, and each distinct body rendered, once a sweep
     _release_lapsed(now)
-    while batch := _claim(now):
-        _write_back(batch, _send_batch(batch, bodies, now), now, report)
+    running, claiming = {}, True
+    with ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="reminder-mail") as pool:
+        while claiming or running:
+            while claiming and len(running) < SENDERS:
+                lane = _Lane(_claim(now), bodies)
+                claiming = bool(lane.batch)
+                if lane.waiting:
+                    running[pool.submit(lane.step)] = lane
+                elif lane.batch:  # no address to send to: delivered in the app, no connection opened
+                    _write_back(lane.batch, {}, now, report)
+            for future in wait(running, return_when=FIRST_COMPLETED).done if running else ():
+                lane = running.pop(future)
+                _mark_sent(future.result(), now)
+                if lane.waiting:
+                    running[pool.submit(lane.step)] = lane
+                else:
+                    _write_back(lane.batch, lane.outcome, now, report)
 
 
 def send_due_reminders(*, now: datetime | None = None, dry_run: bool = False) -> Report:

@@ -62,7 +62,7 @@ def mailer(url: str) -> dict:
     if parts.scheme in {"smtp", "smtps"}:
         query = parse_qs(parts.query)
         return {
-            "BACKEND": f"{backends}.smtp.EmailBackend",
+            "BACKEND": "partnership.smtp.EmailBackend",
             "OPTIONS": {
                 "host": parts.hostname or "localhost",
                 "port": parts.port or (465 if parts.scheme == "smtps" else 587),

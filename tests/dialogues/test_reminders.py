@@ -340,7 +340,7 @@ def test_an_address_refused_in_the_middle_of_a_batch_is_retried_alone_while_the_
     report = send_due_reminders(now=now)
     assert (report.sent, report.retrying) == (1199, 1)
     assert sink.refusals == [refused]
-    assert Counter(message.connection for message in sink.messages) == {1: 500, 2: 499, 3: 200}
+    assert sorted(Counter(message.connection for message in sink.messages).values()) == [200, 499, 500]  # a batch each
     failed = Reminder.objects.get(state=Reminder.State.PENDING)
     assert (failed.recipient.email, failed.attempts) == (refused, 1)
     assert "Mailbox unavailable" in failed.last_error and failed.next_attempt_at == now + timedelta(minutes=2)
