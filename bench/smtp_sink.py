@@ -4,7 +4,7 @@ for smtplib (no extensions, no pipelining), so the benchmark and the tests see t
     with SmtpSink() as sink:
         settings.MAILERS = sink.mailers
         ...
-    sink.connections, sink.messages
+    sink.connections, sink.most_at_once, sink.messages
 """
 
 import re
@@ -28,6 +28,12 @@ class _Session(socketserver.StreamRequestHandler):
     def handle(self):
         sink: SmtpSink = self.server.sink
         connection = sink._connected()
+        try:
+            self._converse(sink, connection)
+        finally:
+            sink._disconnected()
+
+    def _converse(self, sink: "SmtpSink", connection: int) -> None:
         self._reply(b"220 sink ready")
         recipients = []
         while line := self.rfile.readline():
@@ -78,6 +84,7 @@ class SmtpSink:
         self.refuse = refuse
         self.delay = delay  # seconds each message takes to accept, as a busy mail server's do
         self.connections = 0
+        self.open_now = self.most_at_once = 0  # connections open at the same moment
         self.messages: list[Received] = []
         self.refusals: list[str] = []
         self._lock = threading.Lock()
@@ -106,7 +113,13 @@ class SmtpSink:
     def _connected(self) -> int:
         with self._lock:
             self.connections += 1
+            self.open_now += 1
+            self.most_at_once = max(self.most_at_once, self.open_now)
             return self.connections
+
+    def _disconnected(self) -> None:
+        with self._lock:
+            self.open_now -= 1
 
     def _refused(self, address: str) -> bool:
         with self._lock:

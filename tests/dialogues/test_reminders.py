@@ -310,6 +310,13 @@ def test_a_sweep_of_1200_due_reminders_sends_each_once_over_one_smtp_connection_
     assert sink.connections == 3  # nothing due: no connection opened
 
 
+def test_the_batches_of_a_sweep_are_sent_at_once_each_over_its_own_connection(crowd, sink):
+    sink.delay = 0.001  # a mail server that takes a moment over each message, as they do
+    report = send_due_reminders(now=at(DIGEST_DAY, 8))
+    assert report.sent == 1200 and delivered(sink) == crowd
+    assert sink.connections == sink.most_at_once == 3  # a batch of 500 each, all three under way together
+
+
 def test_the_list_1200_digests_share_is_stored_once_and_the_next_days_same_list_is_not_stored_again(crowd, sink):
     send_due_reminders(now=at(DIGEST_DAY, 8))
     [chase_list] = ChaseList.objects.all()
