@@ -104,7 +104,7 @@ class Bodies:
     Made once a sweep. Ten thousand officials of one organisation get the same digest but for their name and the
     address of their notification, and a Django template costs about a millisecond per ten lines of a list: the
     templates render once per distinct reminder (kind, subject, body, link and list), and each message fills in its
-    recipient."""
+    recipient. The sweep's sender threads share one: two that render the same body at once store the same text."""
 
     def __init__(self):
         self.site = settings.SITE_URL.rstrip("/")

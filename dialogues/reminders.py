@@ -219,21 +219,23 @@ def _deliver(now: datetime, report: Report) -> None:
     _release_lapsed(now)
     running, claiming = {}, True
     with ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="reminder-mail") as pool:
+
+        def advance(lane: _Lane) -> None:  # its next step, or its outcome written back once it has none
+            if lane.waiting:
+                running[pool.submit(lane.step)] = lane
+            else:  # an empty connection is never opened: a batch without addresses is delivered in the app
+                _write_back(lane.batch, lane.outcome, now, report)
+
         while claiming or running:
             while claiming and len(running) < SENDERS:
-                lane = _Lane(_claim(now), bodies)
-                claiming = bool(lane.batch)
-                if lane.waiting:
-                    running[pool.submit(lane.step)] = lane
-                elif lane.batch:  # no address to send to: delivered in the app, no connection opened
-                    _write_back(lane.batch, {}, now, report)
+                batch = _claim(now)
+                claiming = bool(batch)
+                if batch:
+                    advance(_Lane(batch, bodies))
             for future in wait(running, return_when=FIRST_COMPLETED).done if running else ():
                 lane = running.pop(future)
                 _mark_sent(future.result(), now)
-                if lane.waiting:
-                    running[pool.submit(lane.step)] = lane
-                else:
-                    _write_back(lane.batch, lane.outcome, now, report)
+                advance(lane)
 
 
 def send_due_reminders(*, now: datetime | None = None, dry_run: bool = False) -> Report:
