@@ -28,10 +28,12 @@ class _Session(socketserver.StreamRequestHandler):
     def handle(self):
         sink: SmtpSink = self.server.sink
         connection = sink._connected()
+        self.quit = False
         try:
             self._converse(sink, connection)
         finally:
-            sink._disconnected()
+            if not self.quit:  # gone without a QUIT
+                sink._disconnected()
 
     def _converse(self, sink: "SmtpSink", connection: int) -> None:
         self._reply(b"220 sink ready")
@@ -52,6 +54,8 @@ class _Session(socketserver.StreamRequestHandler):
                 time.sleep(sink.delay)
                 sink._received(Received(connection, tuple(recipients), data))
             elif verb == b"QUIT":
+                self.quit = True
+                sink._disconnected()  # before the reply, after which the client may already open the next
                 self._reply(b"221 Bye")
                 return
             if verb in {b"MAIL", b"RSET"}:

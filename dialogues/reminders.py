@@ -24,7 +24,6 @@ from dialogues.models import ChaseList, Notification, RecordedSubject, Reminder,
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 BATCH_SIZE = 500  # claimed, sent over one mail connection and written back together
-SENDERS = 4  # batches sent at once, each over its own connection
 MARK_EVERY = 50  # e-mails a connection sends before they are marked sent: what a killed sweep may send again
 IN_APP_ONLY = "No e-mail address: delivered in the app only."
 
@@ -212,13 +211,14 @@ def _write_back(batch: list[Reminder], outcome: dict[int, Exception | None], now
 
 
 def _deliver(now: datetime, report: Report) -> None:
-    """Claim batches and send them, SENDERS at once over a connection each (SMTP waits for a reply to every command,
+    """Claim batches and send them, REMINDER_MAIL_CONNECTIONS at once over a connection each (SMTP waits for a reply to every command,
     and one connection would wait on ten thousand of them in turn), until nothing due is pending (what failed waits
     its backoff). The database is this thread's alone: it claims, marks what went and writes back each batch."""
     bodies = Bodies()  # its templates loaded, and each distinct body rendered, once a sweep
     _release_lapsed(now)
     running, claiming = {}, True
-    with ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="reminder-mail") as pool:
+    connections = settings.REMINDER_MAIL_CONNECTIONS
+    with ThreadPoolExecutor(max_workers=connections, thread_name_prefix="reminder-mail") as pool:
 
         def advance(lane: _Lane) -> None:  # its next step, or its outcome written back once it has none
             if lane.waiting:
@@ -227,7 +227,7 @@ def _deliver(now: datetime, report: Report) -> None:
                 _write_back(lane.batch, lane.outcome, now, report)
 
         while claiming or running:
-            while claiming and len(running) < SENDERS:
+            while claiming and len(running) < connections:
                 batch = _claim(now)
                 claiming = bool(batch)
                 if batch:

@@ -321,6 +321,10 @@ REMINDER_ESCALATION_DAYS = env_int("REMINDER_ESCALATION_DAYS", 14)
 REMINDER_ACTION_DAYS = env_int("REMINDER_ACTION_DAYS", 7)
 # A sweep's claim on the reminders it sends lapses after this long; a later sweep sends them again (same Message-ID).
 REMINDER_LEASE_MINUTES = env_int("REMINDER_LEASE_MINUTES", 10)
+# Mail connections a sweep sends over at once, a batch each: fewer where the mail relay limits a client's connections.
+REMINDER_MAIL_CONNECTIONS = env_int("REMINDER_MAIL_CONNECTIONS", 4)
+if REMINDER_MAIL_CONNECTIONS < 1:
+    raise ValueError(f"REMINDER_MAIL_CONNECTIONS must be at least 1, not {REMINDER_MAIL_CONNECTIONS}.")
 
 MAILERS = {"default": mailer(env_str("EMAIL_URL", "console://" if DEBUG else "smtp://localhost:25"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tracker@localhost")

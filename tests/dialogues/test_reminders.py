@@ -317,6 +317,14 @@ def test_the_batches_of_a_sweep_are_sent_at_once_each_over_its_own_connection(cr
     assert sink.connections == sink.most_at_once == 3  # a batch of 500 each, all three under way together
 
 
+def test_a_relay_that_takes_one_connection_at_a_time_gets_the_batches_one_after_another(crowd, sink, settings):
+    settings.REMINDER_MAIL_CONNECTIONS = 1
+    sink.delay = 0.001
+    report = send_due_reminders(now=at(DIGEST_DAY, 8))
+    assert report.sent == 1200 and delivered(sink) == crowd
+    assert (sink.connections, sink.most_at_once) == (3, 1)
+
+
 def test_the_list_1200_digests_share_is_stored_once_and_the_next_days_same_list_is_not_stored_again(crowd, sink):
     send_due_reminders(now=at(DIGEST_DAY, 8))
     [chase_list] = ChaseList.objects.all()
