@@ -132,12 +132,12 @@ def measure_pack_pdf() -> dict:
 
 
 def measure_sweep() -> dict:
-    """The target is the sweep's own cost (mail to the in-memory backend); over a real SMTP socket it is reported."""
+    """The target holds for the sweep to the in-memory mailer and over a real SMTP socket alike."""
     from bench import sweep
 
     result = sweep.sweeps()
-    busy = result["10 000 due, locmem"]
-    result["missed"] = [] if busy["pass"] else [f"10 000 due in {busy['seconds']} s (target {sweep.TARGET_SECONDS} s)"]
+    result["missed"] = [f"{name} in {run['seconds']} s (target {sweep.TARGET_SECONDS} s)"
+                        for name, run in result.items() if name.startswith("10 000") and not run["pass"]]
     return result
 
 
