@@ -59,18 +59,17 @@ def updates_since(partnership, moment: datetime) -> int:
     return (totals["now"] or 0) - (totals["then"] or 0)
 
 
-def as_of(sides: QuerySet, day: date) -> QuerySet:
+def as_of(sides: QuerySet, day: date, suffix: str = "") -> QuerySet:
     """The sides annotated with their state at the end of `day`: status_then, recorded_then (the last update
-    recorded by then), count_then and on_time_then (the side's running totals then)."""
+    recorded by then), count_then and on_time_then (the side's running totals then), each name ending in `suffix`
+    (to read several days in one query)."""
     last = _last_recorded_by(end_of(day))
-    return sides.annotate(
-        status_then=Subquery(in_force(day).values("status")[:1]),
-        recorded_then=Subquery(last.values("created_at")[:1]),
-        count_then=Subquery(last.values("side_count_after")[:1]),
-        on_time_then=Subquery(last.values("side_on_time_after")[:1]),
-    )
-
-
+    return sides.annotate(**{
+        f"status_then{suffix}": Subquery(in_force(day).values("status")[:1]),
+        f"recorded_then{suffix}": Subquery(last.values("created_at")[:1]),
+        f"count_then{suffix}": Subquery(last.values("side_count_after")[:1]),
+        f"on_time_then{suffix}": Subquery(last.values("side_on_time_after")[:1]),
+    })
 
 
 class Lateness:
@@ -117,46 +116,70 @@ def facts(partnership, day: date | None = None, *, today: date | None = None, co
     """Every side's state now (stored by the status service) or at the end of a past `day`, as narrow rows.
     `commitments` (ids) narrows it to some commitments."""
     today = today or timezone.localdate()
+    if is_past(day, today):
+        return facts_on(partnership, [day], today=today, commitments=commitments)[day]
+    rows = _sides(partnership, commitments).values_list(
+        *FACT_FIELDS, "status", "due_on", "overdue_on", "stale_on", "update_count", "on_time_count", "last_update_at")
+    return [Fact(pk, c, party, area, strength, status, Schedule(due, overdue, stale) if due else None, n, on_time,
+                 last, today)
+            for pk, c, party, area, strength, _, _, status, due, overdue, stale, n, on_time, last in rows]
+
+
+def facts_on(partnership, days: list[date], *, today: date | None = None, commitments=None) -> dict[date, list[Fact]]:
+    """`facts` at the end of each of several past days, read in one query (and the meetings' part in two)."""
+    today = today or timezone.localdate()
+    days = sorted(set(days))
+    sides = _sides(partnership, commitments)
+    for n, day in enumerate(days):
+        sides = as_of(sides, day, suffix=f"_{n}")
+    per_day = [(f"status_then_{n}", f"recorded_then_{n}", f"count_then_{n}", f"on_time_then_{n}")
+               for n in range(len(days))]
+    rows = list(sides.values_list(*FACT_FIELDS, *(name for names in per_day for name in names)))
+    adopted_on, zone = partnership.adopted_on, timezone.get_current_timezone()
+    set_at = _set_at_meetings(partnership, days)
+    found = {}
+    for n, day in enumerate(days):
+        milestones, held = set_at[day]
+        result = found[day] = []
+        for pk, c, party, area, strength, cadence, target, *then in rows:
+            status, recorded, count, on_time = then[4 * n:4 * n + 4]
+            status = status or Status.NOT_ASSESSED
+            plan = schedule(cadence=cadence, last_update=recorded.astimezone(zone).date() if recorded else None,
+                            adopted_on=adopted_on, status=status, target_date=target,
+                            milestone=open_milestone(milestones.get((c, party), []) + milestones.get((c, None), []),
+                                                     recorded, zone),
+                            by_meetings=c in held, last_held=held.get(c))
+            result.append(Fact(pk, c, party, area, strength, status, plan, count or 0, on_time or 0, recorded, day))
+    return found
+
+
+def _sides(partnership, commitments=None) -> QuerySet[CommitmentSide]:
     sides = CommitmentSide.objects.filter(commitment__paragraph__partnership=partnership).order_by(
         "commitment__paragraph__number", "commitment__position", "party__code")
-    if commitments is not None:
-        sides = sides.filter(commitment__in=commitments)
-    if not is_past(day, today):
-        rows = sides.values_list(*FACT_FIELDS, "status", "due_on", "overdue_on", "stale_on", "update_count",
-                                 "on_time_count", "last_update_at")
-        return [Fact(pk, c, party, area, strength, status, Schedule(due, overdue, stale) if due else None, n, on_time,
-                     last, today)
-                for pk, c, party, area, strength, _, _, status, due, overdue, stale, n, on_time, last in rows]
-    rows = as_of(sides, day).values_list(*FACT_FIELDS, "status_then", "recorded_then", "count_then", "on_time_then")
-    adopted_on, zone = partnership.adopted_on, timezone.get_current_timezone()
-    milestones, held = _set_at_meetings(partnership, day)
-    result = []
-    for pk, c, party, area, strength, cadence, target, status, recorded, n, on_time in rows:
-        status = status or Status.NOT_ASSESSED
-        plan = schedule(cadence=cadence, last_update=recorded.astimezone(zone).date() if recorded else None,
-                        adopted_on=adopted_on, status=status, target_date=target,
-                        milestone=open_milestone(milestones.get((c, party), []) + milestones.get((c, None), []),
-                                                 recorded, zone),
-                        by_meetings=c in held, last_held=held.get(c))
-        result.append(Fact(pk, c, party, area, strength, status, plan, n or 0, on_time or 0, recorded, day))
-    return result
+    return sides if commitments is None else sides.filter(commitment__in=commitments)
 
 
-def _set_at_meetings(partnership, day: date) -> tuple[dict, dict]:
-    """What meetings had set by the end of `day`: the milestones recorded by then, by (commitment, party code or
-    None for every side), as (set_at, due_on); and for each commitment fulfilled by meetings, the last held by then
-    (or None). Both are the dialogues app's, read through their relations to the commitments."""
-    milestones: dict[tuple, list] = {}
-    for commitment, party, set_at, due_on in Commitment.objects.filter(
-            Q(milestones__withdrawn_at=None) | Q(milestones__withdrawn_at__gt=end_of(day)),
-            paragraph__partnership=partnership, milestones__created_at__lte=end_of(day)).values_list(
-            "pk", "milestones__party__code", "milestones__created_at", "milestones__due_on"):
-        milestones.setdefault((commitment, party), []).append((set_at, due_on))
-    held_by_then = Q(series__meetings__status="held", series__meetings__date__lte=day)
-    held = dict(CommitmentLink.objects.filter(
-        kind=CommitmentLink.Kind.FULFILLED_BY, source__paragraph__partnership=partnership).order_by().values(
-        "source_id").annotate(last=Max("series__meetings__date", filter=held_by_then)).values_list("source_id", "last"))
-    return milestones, held
+def _set_at_meetings(partnership, days: list[date]) -> dict[date, tuple[dict, dict]]:
+    """For each day, what meetings had set by its end: the milestones recorded by then, by (commitment, party code
+    or None for every side), as (set_at, due_on); and for each commitment fulfilled by meetings, the last held by
+    then (or None). Both are the dialogues app's, read through their relations to the commitments."""
+    latest = end_of(max(days))
+    recorded = list(Commitment.objects.filter(paragraph__partnership=partnership, milestones__created_at__lte=latest)
+                    .values_list("pk", "milestones__party__code", "milestones__created_at", "milestones__due_on",
+                                 "milestones__withdrawn_at"))
+    held = CommitmentLink.objects.filter(
+        kind=CommitmentLink.Kind.FULFILLED_BY, source__paragraph__partnership=partnership).order_by().values("source_id")
+    held = held.annotate(**{f"last_{n}": Max("series__meetings__date", filter=Q(
+        series__meetings__status="held", series__meetings__date__lte=day)) for n, day in enumerate(days)})
+    held = list(held.values_list("source_id", *(f"last_{n}" for n in range(len(days)))))
+    found = {}
+    for n, day in enumerate(days):
+        milestones: dict[tuple, list] = {}
+        for commitment, party, set_at, due_on, withdrawn_at in recorded:
+            if set_at <= end_of(day) and (withdrawn_at is None or withdrawn_at > end_of(day)):
+                milestones.setdefault((commitment, party), []).append((set_at, due_on))
+        found[day] = milestones, {row[0]: row[1 + n] for row in held}
+    return found
 
 
 def statuses_at(partnership, day: date, *, today: date | None = None) -> dict[int, str]:
@@ -270,8 +293,14 @@ class Comparison:
 def compare(partnership, since: date, until: date, *, today: date | None = None) -> Comparison:
     """What changed between the end of `since` and the end of `until`: updates recorded, status changes per side,
     sides newly overdue or stale, sides newly achieved."""
-    before = {f.side_id: f for f in facts(partnership, since, today=today)}
-    changes = [Change(before[f.side_id], f) for f in facts(partnership, until, today=today)]
+    today = today or timezone.localdate()
+    if is_past(until, today):
+        found = facts_on(partnership, [since, until], today=today)
+        before, after = found[since], found[until]
+    else:
+        before, after = facts(partnership, since, today=today), facts(partnership, until, today=today)
+    before = {f.side_id: f for f in before}
+    changes = [Change(before[f.side_id], f) for f in after]
     return Comparison(since, until, changes, partnership)
 
 

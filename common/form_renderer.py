@@ -13,6 +13,8 @@ INPUTS = {f"{WIDGETS}{name}.html" for name in (
     "input", "checkbox", "color", "date", "datetime", "email", "hidden", "number", "password", "search", "tel", "text",
     "time", "url")}
 MULTIPLE = {f"{WIDGETS}{name}.html" for name in ("multiple_input", "radio", "checkbox_select")}
+# One option of those, drawn alone (a template's `{{ box.tag }}`).
+OPTIONS = {f"{WIDGETS}{name}.html" for name in ("input_option", "checkbox_option", "radio_option")}
 
 
 def _attrs(attrs: dict) -> str:
@@ -69,6 +71,8 @@ def _drawer(template_name: str):
         return _input
     if template_name in MULTIPLE:
         return _multiple
+    if template_name in OPTIONS:
+        return _option
     return {f"{WIDGETS}select.html": _select, f"{WIDGETS}textarea.html": _textarea}.get(template_name)
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from commitments.history import facts
+from commitments.history import facts, facts_on
 from commitments.models import Commitment, CommitmentSide
 from commitments.services import commitment_update_status
 from dialogues import milestones, services
@@ -104,6 +104,27 @@ def test_a_withdrawn_milestone_no_longer_sets_the_date_but_the_days_it_was_in_fo
     before = {f.party: f for f in facts(partnership, date(2025, 10, 1), today=date(2026, 12, 1),
                                         commitments=[commitment("14.4").pk])}
     assert before["EU"].plan.due_on == date(2025, 11, 19)  # not yet set that day
+
+
+def test_several_days_read_together_are_each_days_picture(partnership, reviewer, uk_official):
+    sdd = held(reviewer, "security-and-defence-dialogue", date(2025, 10, 1))
+    milestone = set_milestone(sdd, reviewer, ref="14.4", due_on=date(2025, 10, 31), description="Align packages",
+                              now=at(date(2025, 10, 2)))
+    milestones.milestone_withdraw(milestone=Milestone.objects.get(pk=milestone.pk), by=reviewer,
+                                  now=at(date(2025, 11, 10)))
+    held(reviewer, "security-and-defence-dialogue", date(2026, 6, 10))
+    update("12c", "UK", uk_official, date(2026, 7, 1))
+    days = [date(2025, 9, 1), date(2025, 11, 5), date(2025, 12, 1), date(2026, 7, 2)]
+    together = facts_on(partnership, days, today=date(2026, 12, 1))
+    for day in days:
+        assert together[day] == facts(partnership, day, today=date(2026, 12, 1)), day
+    on = {day: {(f.commitment_id, f.party): f for f in together[day]} for day in days}
+    assert on[date(2025, 11, 5)][(commitment("14.4").pk, "EU")].plan.due_on == date(2025, 10, 31)
+    assert on[date(2025, 12, 1)][(commitment("14.4").pk, "EU")].plan.due_on == date(2025, 11, 19)
+    assert on[date(2025, 9, 1)][(commitment("12c").pk, "UK")].plan.due_on == date(2026, 5, 19)  # none held yet
+    assert on[date(2025, 12, 1)][(commitment("12c").pk, "UK")].plan.due_on == date(2026, 10, 1)
+    assert on[date(2026, 7, 2)][(commitment("12c").pk, "UK")].plan.due_on == date(2027, 6, 10)
+    assert on[date(2026, 7, 2)][(commitment("12c").pk, "UK")].updates == 1
 
 
 def test_every_mistake_in_a_milestone_is_told_at_once_and_nothing_is_written(partnership, reviewer):
