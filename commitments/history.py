@@ -165,7 +165,7 @@ def _set_at_meetings(partnership, days: list[date]) -> dict[date, tuple[dict, di
     then (or None). Both are the dialogues app's, read through their relations to the commitments."""
     latest = end_of(max(days))
     recorded = list(Commitment.objects.filter(paragraph__partnership=partnership, milestones__created_at__lte=latest)
-                    .values_list("pk", "milestones__party__code", "milestones__created_at", "milestones__due_on",
+                    .order_by().values_list("pk", "milestones__party__code", "milestones__created_at", "milestones__due_on",
                                  "milestones__withdrawn_at"))
     held = CommitmentLink.objects.filter(
         kind=CommitmentLink.Kind.FULFILLED_BY, source__paragraph__partnership=partnership).order_by().values("source_id")
