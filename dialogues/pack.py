@@ -8,31 +8,29 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
-from commitments.history import LATE, end_of, facts
+from commitments.history import LATE, end_of, facts, standing_on
 from commitments.models import Commitment, StatusUpdate
 from commitments.status import Cadence, Status, least_advanced, review_disagrees
 from dialogues.models import Assessment, BriefingPack, Meeting
 from dialogues.pack_format import FORMAT, Pack
-from dialogues.selectors import milestones_of, previous_held, proposals_since
+from dialogues.selectors import Candidate, milestones_of, previous_held, proposals_since, ranked_proposals
 
 TROUBLED = {Status.AT_RISK, Status.DELAYED}
 SENSITIVE = "OFFICIAL-SENSITIVE"
 PACK_UPDATES = 3  # the latest updates shown per commitment; the count says how many there were
 
 
-def _scope(meeting: Meeting) -> list[int]:
+def _commitments(meeting: Meeting) -> list[dict]:
+    """The commitments the meeting reviews, in the agreement's order: the SDD and its consultations all of them,
+    other series those of the paragraphs they serve."""
     commitments = Commitment.objects.filter(paragraph__partnership=meeting.series.partnership_id)
     if not meeting.series.monitors_everything:
         commitments = commitments.filter(paragraph__in=meeting.series.paragraphs.all())
-    return list(commitments.values_list("pk", flat=True))
-
-
-def _commitments(in_scope: list[int]) -> list[dict]:
     return list(
-        Commitment.objects.filter(pk__in=in_scope).order_by("paragraph__number", "position")
+        commitments.order_by("paragraph__number", "position")
         .values("pk", "ref", "title", "strength", "cadence", "paragraph__number", "subparagraph__label",
                 "paragraph__area__title", "paragraph__part__title")
     )
@@ -82,15 +80,17 @@ def build_pack(meeting: Meeting, *, today: date | None = None, area: str | None 
     day = min(today, meeting.date)
     previous = previous_held(meeting)
     since = previous.date if previous else partnership.adopted_on
-    in_scope = _scope(meeting)
+    rows = _commitments(meeting)
+    # The SDD reviews every commitment: its reads need no list of them.
+    in_scope = None if meeting.series.monitors_everything else [row["pk"] for row in rows]
     sides, on_the_day = defaultdict(list), facts(partnership, day, today=today, commitments=in_scope)
     for fact in on_the_day:
         sides[fact.commitment_id].append(fact)
-    then = {f.side_id: f for f in facts(partnership, since, today=today, commitments=in_scope)} if since < day else {}
+    then = standing_on(partnership, since, commitments=in_scope) if since < day else {}
     reviews = {a.commitment_id: a for a in Assessment.objects.filter(meeting=meeting).select_related("assessed_by")}
 
     areas, area_index = [], {}
-    for row in _commitments(in_scope):
+    for row in rows:
         entry = _entry(row, sides[row["pk"]], then, reviews.get(row["pk"]))
         title = row["paragraph__area__title"] or row["paragraph__part__title"]
         if title not in area_index:
@@ -103,7 +103,8 @@ def build_pack(meeting: Meeting, *, today: date | None = None, area: str | None 
         entry["updates"] = recent[entry["id"]]
     entries = [c for a in areas for c in a["commitments"]]
     all_sides = [f for group in sides.values() for f in group]
-    window = StatusUpdate.objects.filter(commitment__in=in_scope, created_at__gt=end_of(since), created_at__lte=end_of(day))
+    agenda = list(meeting.agenda.all())
+    marked = _window_marks(meeting, in_scope, since, day)
     return {
         "format": FORMAT,
         "meeting": {"id": meeting.pk, "title": str(meeting), "series": meeting.series.name, "kind": meeting.series.kind,
@@ -113,14 +114,33 @@ def build_pack(meeting: Meeting, *, today: date | None = None, area: str | None 
         "since": since.isoformat(),
         "previous": {"id": previous.pk, "date": previous.date.isoformat()} if previous else None,
         # Marked by every update of its period, shown or not: the figures of the pack are drawn from all of them.
-        "marking": SENSITIVE if window.filter(marking=SENSITIVE).exists() else "OFFICIAL",
+        "marking": SENSITIVE if marked["any_sensitive"] else "OFFICIAL",
         "summary": _summary(entries, all_sides, then),
         "areas": areas,
         "follow_up": _follow_up(previous, day),
-        "agenda": [{"title": i.title, "reason": i.reason, "commitment": i.commitment_id} for i in meeting.agenda.all()],
-        "proposed": _proposed(meeting, since, today, on_the_day if day == today else None),
-        "illustrative": window.filter(illustrative=True).exists(),
+        "agenda": [{"title": i.title, "reason": i.reason, "commitment": i.commitment_id} for i in agenda],
+        "proposed": _proposed(meeting, since, today, _candidates(entries, agenda), sides, reviews) if day == today
+        else _proposed(meeting, since, today),
+        "illustrative": marked["any_illustrative"],
     }
+
+
+def _window_marks(meeting: Meeting, in_scope: list[int] | None, since: date, day: date) -> dict[str, bool]:
+    """Whether any update of the pack's period is sensitive, and whether any is illustrative: one query."""
+    window = StatusUpdate.objects.filter(created_at__gt=end_of(since), created_at__lte=end_of(day))
+    window = window.filter(commitment__paragraph__partnership=meeting.series.partnership_id) if in_scope is None \
+        else window.filter(commitment__in=in_scope)
+    return Meeting.objects.filter(pk=meeting.pk).values(
+        any_sensitive=Exists(window.filter(marking=SENSITIVE)), any_illustrative=Exists(window.filter(illustrative=True)),
+    ).get()
+
+
+def _candidates(entries: list[dict], agenda) -> list[Candidate]:
+    """The pack's commitments not on the agenda yet, as proposal candidates: an update counted since the last
+    meeting is a change since it."""
+    on_agenda = {item.commitment_id for item in agenda}
+    return [Candidate(e["id"], e["reference"], e["title"], e["overall"], e["update_count"] > 0)
+            for e in entries if e["id"] not in on_agenda]
 
 
 def _entry(row: dict, sides: list, then: dict, review) -> dict:
@@ -187,11 +207,15 @@ def _follow_up(previous: Meeting | None, day: date) -> dict | None:
     }
 
 
-def _proposed(meeting: Meeting, since: date, today: date, now: list | None) -> list[dict]:
+def _proposed(meeting: Meeting, since: date, today: date, candidates=None, sides=None, reviews=None) -> list[dict]:
+    """The agenda proposed while the meeting is planned: from what the pack has read when it is of today, else
+    read afresh (a planned meeting whose day has passed proposes from today's state)."""
     if meeting.status != Meeting.Status.PLANNED:
         return []
+    proposals = (proposals_since(meeting, since, today) if candidates is None else
+                 ranked_proposals(candidates, sides, {pk: r.verdict for pk, r in reviews.items()}, since))
     return [{"commitment": p.commitment_id, "title": f"{p.reference} {p.title}", "reason": p.reason_text,
-             "kinds": p.kinds} for p in proposals_since(meeting, since, today, now)]
+             "kinds": p.kinds} for p in proposals]
 
 
 @transaction.atomic

@@ -109,9 +109,8 @@ def proposed_agenda(meeting: Meeting, today: date) -> list[Proposal]:
     return proposals_since(meeting, last.date if last else meeting.series.partnership.adopted_on, today)
 
 
-def proposals_since(meeting: Meeting, since: date, today: date, now: list[Fact] | None = None) -> list[Proposal]:
-    """proposed_agenda's proposals, given the day of the series' last meeting and, when the caller has read them
-    already, the sides' facts now."""
+def proposals_since(meeting: Meeting, since: date, today: date) -> list[Proposal]:
+    """proposed_agenda's proposals, given the day of the series' last meeting."""
     series = meeting.series
     commitments = Commitment.objects.filter(paragraph__partnership=series.partnership_id)
     if not series.monitors_everything:
@@ -124,17 +123,39 @@ def proposals_since(meeting: Meeting, since: date, today: date, now: list[Fact] 
         .values_list("pk", "ref", "title", "paragraph__number", "subparagraph__label", "status", "changed")
     )
     sides = defaultdict(list)
-    for fact in now if now is not None else facts(series.partnership, None, today=today, commitments=[row[0] for row in rows]):
+    for fact in facts(series.partnership, None, today=today, commitments=[row[0] for row in rows]):
         sides[fact.commitment_id].append(fact)
     verdicts = dict(Assessment.objects.filter(meeting=meeting).values_list("commitment_id", "verdict"))
+    candidates = [Candidate(pk, Commitment.reference_of(number, label, ref), title, overall, changed)
+                  for pk, ref, title, number, label, overall, changed in rows]
+    return ranked_proposals(candidates, sides, verdicts, since)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A commitment that might be proposed, in the agreement's order: its overall status now, and whether an update
+    was recorded since the series' last meeting."""
+
+    commitment_id: int
+    reference: str
+    title: str
+    overall: str
+    changed: bool
+
+
+def ranked_proposals(candidates: list[Candidate], sides: dict[int, list[Fact]], verdicts: dict[int, str],
+                     since: date) -> list[Proposal]:
+    """The candidates with a reason to be proposed, ranked by their most pressing one, given their sides' facts now
+    and the independent review's verdicts (the briefing pack has read both already)."""
     proposals = []
-    for pk, ref, title, number, label, overall, was_changed in rows:
-        found = _reasons(sides[pk], verdicts.get(pk), overall)
-        if was_changed:
+    for candidate in candidates:
+        pk = candidate.commitment_id
+        found = _reasons(sides.get(pk, []), verdicts.get(pk), candidate.overall)
+        if candidate.changed:
             found.append(("changed", f"changed since {since:%d %b %Y}"))
         if found:
             found.sort(key=lambda reason: RANK[reason[0]])
-            proposals.append(Proposal(pk, Commitment.reference_of(number, label, ref), title,
+            proposals.append(Proposal(pk, candidate.reference, candidate.title,
                                       [text for _, text in found], list(dict.fromkeys(key for key, _ in found))))
     return sorted(proposals, key=lambda p: p.rank)  # stable: the agreement's order within a reason
 

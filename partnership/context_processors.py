@@ -18,8 +18,9 @@ def site(request):
         return {"tracker_name": settings.SITE_NAME}
     return {
         "tracker_name": settings.SITE_NAME,
-        # A partial index over demo entries answers this without reading the history.
-        "has_illustrative_data": StatusUpdate.objects.filter(illustrative=True).exists,
+        # A partial index over demo entries answers this without reading the history; asked once however many
+        # templates of the page ask.
+        "has_illustrative_data": SimpleLazyObject(StatusUpdate.objects.filter(illustrative=True).exists),
         "unread_notifications": Notification.objects.filter(user=request.user, read_at=None).count,
         "partnership_switch": SimpleLazyObject(lambda: _switch(request)),
         "may_see_portfolio": user_may_see_portfolio(request.user),

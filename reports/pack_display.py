@@ -4,6 +4,8 @@ Which OFFICIAL-SENSITIVE notes a reader may read is commitments.access's decisio
 sensitive updates of the pack they may read (also what a stored PDF of a frozen pack is keyed by). Commitments that
 need attention get a full row; the quiet ones, most of a year's pack, one line each."""
 
+from django.utils.text import Truncator
+
 from commitments.access import may_read_note, sensitive_commitment_ids
 from reports.charts import status_bars
 from reports.dashboard import STATUS_ORDER
@@ -12,6 +14,7 @@ from dialogues.models import Meeting
 from dialogues.pack import SENSITIVE, shown_areas
 from dialogues.selectors import REASONS
 
+NOTE_SHOWN = 300  # characters of an update's note; the history has the whole note
 PROPOSALS_SHOWN = 30  # on the page, the most pressing; the meeting page lists them all, and so does the PDF
 
 
@@ -49,6 +52,7 @@ def pack_context(meeting: Meeting, data: dict, frozen, readable: frozenset[int],
     for commitment in _commitments(data):
         for update in commitment["updates"]:
             update["readable"] = update["marking"] != SENSITIVE or update["id"] in readable
+            update["excerpt"] = _excerpt(update["note"])
     agenda = {item["commitment"] for item in data["agenda"] if item["commitment"]}
     areas = []
     for number, entry in enumerate(data["areas"], start=1):
@@ -71,6 +75,12 @@ def pack_context(meeting: Meeting, data: dict, frozen, readable: frozenset[int],
         # An empty review column on every row says nothing: it shows once there is a review or one can be made.
         "with_reviews": may_assess or bool(summary["reviews"]),
     }
+
+
+def _excerpt(note: str) -> str:
+    """A note cut to 300 characters with an ellipsis; a short one as it is (most are: measuring them is cheap,
+    the Truncator is not)."""
+    return note if len(note) <= NOTE_SHOWN else Truncator(note).chars(NOTE_SHOWN)
 
 
 def _proposal_counts(proposed: list[dict]) -> list[tuple[str, int]]:

@@ -109,6 +109,38 @@ def test_an_independent_review_that_contradicts_the_officials_is_a_disagreement(
         ["disagreement", "changed"], ["independent review: off track", "changed since 19 May 2025"])
 
 
+def _as_in_pack(proposals) -> list[dict]:
+    return [{"commitment": p.commitment_id, "title": f"{p.reference} {p.title}", "reason": p.reason_text,
+             "kinds": p.kinds} for p in proposals]
+
+
+def test_the_live_pack_proposes_what_the_meeting_page_proposes_from_what_it_has_read(consular, reviewer):
+    services.agenda_add(meeting=consular.meeting, by=reviewer, commitments=[consular.c202])
+    proposed = build_pack(consular.meeting)["proposed"]
+
+    assert [(p["title"].split()[0], p["kinds"]) for p in proposed] == [
+        ("¶21.1", ["overdue", "changed"]), ("¶21.2", ["overdue"]), ("¶20.1", ["at_risk", "disagreement", "changed"])]
+    assert proposed == _as_in_pack(proposed_agenda(consular.meeting, timezone.localdate()))
+
+
+def test_the_live_pack_of_an_sdd_counts_the_independent_review_among_its_reasons(partnership, reviewer, eu_official,
+                                                                                  uk_official):
+    sdd = DialogueSeries.objects.get(slug="security-and-defence-dialogue")
+    meeting = services.meeting_create(series=sdd, date=timezone.localdate() + timedelta(days=60), place="London",
+                                      by=reviewer)
+    target = commitment("20.2")
+    report(target, eu_official, "EU", Status.ON_TRACK)
+    report(target, uk_official, "UK", Status.ON_TRACK)
+    services.assessment_record(meeting=meeting, commitment=target, verdict="off_track",
+                               rationale="No consultation has met.", by=reviewer)
+
+    proposed = build_pack(meeting)["proposed"]
+    [mine] = [p for p in proposed if p["commitment"] == target.pk]
+    assert (mine["kinds"], mine["reason"]) == (
+        ["disagreement", "changed"], "independent review: off track; changed since 19 May 2025")
+    assert proposed == _as_in_pack(proposed_agenda(meeting, timezone.localdate()))
+
+
 # --- the meeting page -------------------------------------------------------------------------------------------
 
 
