@@ -15,6 +15,7 @@ side itself by the status service.
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import NamedTuple
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -79,8 +80,9 @@ class Lateness:
     plan: Schedule | None
     day: date
 
-    @property
+    @cached_property
     def due_state(self) -> DueState:
+        # Asked many times a page (lateness, summaries, the template) of a state that does not change once read.
         return due_state(self.plan, self.day)
 
     @property
