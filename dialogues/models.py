@@ -121,7 +121,9 @@ class AgendaItem(models.Model):
     reason = models.CharField(max_length=200, blank=True, help_text="Why it is on the agenda (overdue, at risk…).")
 
     class Meta:
-        ordering = ["meeting", "position"]
+        # By the meeting's id, not its own ordering: within a meeting (every read) the same, without joining the
+        # meeting and its series to sort.
+        ordering = ["meeting_id", "position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "commitment"], condition=models.Q(commitment__isnull=False), name="agenda_commitment_once"
@@ -140,7 +142,7 @@ class Guidance(models.Model):
     text = models.TextField()
 
     class Meta:
-        ordering = ["meeting", "position"]
+        ordering = ["meeting_id", "position"]  # as the agenda's
         verbose_name_plural = "guidance"
 
     def __str__(self):

@@ -87,7 +87,8 @@ def build_pack(meeting: Meeting, *, today: date | None = None, area: str | None 
     for fact in on_the_day:
         sides[fact.commitment_id].append(fact)
     then = standing_on(partnership, since, commitments=in_scope) if since < day else {}
-    reviews = {a.commitment_id: a for a in Assessment.objects.filter(meeting=meeting).select_related("assessed_by")}
+    reviews = {a.commitment_id: a for a in
+               Assessment.objects.filter(meeting=meeting).select_related("assessed_by").order_by()}
 
     areas, area_index = [], {}
     for row in rows:

@@ -4,13 +4,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from commitments.cadence import CLOSED, open_milestone
 from commitments.history import Fact, end_of, facts
 from commitments.models import Commitment, CommitmentSide, StatusUpdate
 from commitments.status import Status, Verdict, review_disagrees
+from agreement.models import Organisation
 from dialogues.access import visible_meetings_filter
 from dialogues.models import AgendaItem, Assessment, DialogueSeries, FollowUpAction, Meeting, Milestone
 
@@ -21,13 +22,13 @@ def meetings_for(user):
 
 def meeting_detail(pk: int) -> Meeting:
     return (
-        Meeting.objects.select_related("series__partnership", "series__prepares", "prepares__series", "created_by")
+        Meeting.objects.select_related("series__partnership", "prepares__series")
         .prefetch_related(
-            "participants__party",
+            Prefetch("participants", queryset=Organisation.objects.select_related("party")),
             Prefetch("agenda", queryset=AgendaItem.objects.select_related("commitment__paragraph", "paragraph")),
-            "guidance__actions__owner",
+            "guidance",
             Prefetch("actions", queryset=FollowUpAction.objects.select_related("owner__party", "guidance")),
-            Prefetch("prepared_by", queryset=Meeting.objects.select_related("series").prefetch_related("guidance", "actions__owner")),
+            Prefetch("prepared_by", queryset=Meeting.objects.select_related("series").prefetch_related("guidance")),
         )
         .get(pk=pk)
     )
@@ -117,18 +118,20 @@ def proposals_since(meeting: Meeting, since: date, today: date) -> list[Proposal
         commitments = commitments.filter(paragraph__in=series.paragraphs.all())
     # One index seek per commitment (its latest update), however long its history.
     changed = Exists(StatusUpdate.objects.filter(commitment=OuterRef("pk"), created_at__gt=end_of(since)))
+    verdict = Subquery(Assessment.objects.filter(meeting=meeting, commitment=OuterRef("pk")).order_by().values("verdict")[:1])
     rows = list(
-        commitments.exclude(agenda_items__meeting=meeting).annotate(changed=changed)
+        commitments.exclude(agenda_items__meeting=meeting).annotate(changed=changed, verdict=verdict)
         .order_by("paragraph__number", "position")
-        .values_list("pk", "ref", "title", "paragraph__number", "subparagraph__label", "status", "changed")
+        .values_list("pk", "ref", "title", "paragraph__number", "subparagraph__label", "status", "changed", "verdict")
     )
     sides = defaultdict(list)
-    for fact in facts(series.partnership, None, today=today, commitments=[row[0] for row in rows]):
+    # The SDD's sides are every side: no list of commitments to send.
+    for fact in facts(series.partnership, None, today=today,
+                      commitments=None if series.monitors_everything else commitments.values("pk")):
         sides[fact.commitment_id].append(fact)
-    verdicts = dict(Assessment.objects.filter(meeting=meeting).values_list("commitment_id", "verdict"))
     candidates = [Candidate(pk, Commitment.reference_of(number, label, ref), title, overall, changed)
-                  for pk, ref, title, number, label, overall, changed in rows]
-    return ranked_proposals(candidates, sides, verdicts, since)
+                  for pk, ref, title, number, label, overall, changed, _ in rows]
+    return ranked_proposals(candidates, sides, {row[0]: row[-1] for row in rows if row[-1]}, since)
 
 
 @dataclass(frozen=True)
