@@ -17,10 +17,13 @@ from commitments.status import Cadence, Strength
 
 
 def sides_prefetch(prefix: str = "") -> Prefetch:
+    # Ordered within their commitment and side only: the models' orderings start with the parent, whose own
+    # ordering would join the commitment, its paragraph and partnership to sort what is grouped by parent anyway.
     return Prefetch(
         f"{prefix}sides",
-        queryset=CommitmentSide.objects.select_related("party").prefetch_related(
-            Prefetch("owners", queryset=Ownership.objects.select_related("organisation"))
+        queryset=CommitmentSide.objects.select_related("party").order_by("party__code").prefetch_related(
+            Prefetch("owners", queryset=Ownership.objects.select_related("organisation").order_by(
+                "role", "organisation__short_name"))
         ),
     )
 
@@ -308,7 +311,7 @@ def due_sources(commitment: Commitment, sides: list[CommitmentSide]) -> tuple[di
     milestones = list(commitment.milestones.select_related("meeting__series", "party").order_by(
         F("withdrawn_at").asc(nulls_first=True), "due_on", "pk"))
     series = [link.series for link in commitment.links_out.filter(kind=CommitmentLink.Kind.FULFILLED_BY)
-              .select_related("series")]
+              .select_related("series").order_by("pk")]
     zone, found = timezone.get_current_timezone(), {}
     for side in sides:
         mine = [m for m in milestones if m.withdrawn_at is None and m.party_id in (None, side.party_id)]

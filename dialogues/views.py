@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from agreement.choice import chosen_partnership
+from agreement.models import Organisation, Paragraph
 from commitments.models import Commitment
 from commitments.services import StaleVersion
 from common.pagination import CappedPaginator
@@ -44,8 +45,7 @@ MEETINGS_PAGE = 25  # a series meets twice a year: ten years of meetings on one 
 def series_index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     partnership = chosen_partnership(request)
-    series = (DialogueSeries.objects.filter(partnership=partnership).select_related("partnership")
-              .prefetch_related("paragraphs").order_by("kind", "name"))
+    series = DialogueSeries.objects.filter(partnership=partnership).select_related("partnership").order_by("kind", "name")
     next_meeting = next_planned(request.user, today)
     return render(request, "dialogues/index.html", {
         "series_list": [(s, next_meeting.get(s.pk)) for s in series], "today": today, "partnership": partnership,
@@ -55,7 +55,10 @@ def series_index(request: HttpRequest) -> HttpResponse:
 
 def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
     series = get_object_or_404(
-        DialogueSeries.objects.select_related("prepares").prefetch_related("paragraphs", "participants__party", "organisers", "prepared_by"),
+        DialogueSeries.objects.select_related("prepares").prefetch_related(
+            # Each paragraph links to its partnership's document: read with it, in the text's order.
+            Prefetch("paragraphs", queryset=Paragraph.objects.select_related("partnership").order_by("number")),
+            Prefetch("participants", queryset=Organisation.objects.select_related("party")), "organisers", "prepared_by"),
         pk=pk,
     )
     meetings = meetings_for(request.user).filter(series=series).order_by("-date", "-pk")

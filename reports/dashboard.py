@@ -158,7 +158,7 @@ def _area_rows(partnership, facts) -> list[Row]:
 def _owner_rows(partnership, facts) -> list[Row]:
     owners = defaultdict(list)
     for side_id, organisation_id in Ownership.objects.filter(
-            side__commitment__paragraph__partnership=partnership).values_list("side_id", "organisation_id"):
+            side__commitment__paragraph__partnership=partnership).order_by().values_list("side_id", "organisation_id"):
         owners[side_id].append(organisation_id)
     organisations = Organisation.objects.filter(pk__in={o for ids in owners.values() for o in ids}).values_list(
         "pk", "slug", "name", "party__code")

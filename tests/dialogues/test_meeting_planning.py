@@ -9,9 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from agreement.models import Paragraph
 from dialogues import services
 from dialogues.models import DialogueSeries, Meeting
 
@@ -182,3 +186,21 @@ def test_the_index_says_none_planned_only_when_no_meeting_is_planned(client, par
     client.force_login(reviewer)
     row = series_row(client.get("/dialogues/").content.decode(), "Security and Defence Dialogue")
     assert "None planned" in row
+
+
+# --- the series page --------------------------------------------------------------------------------------------
+
+
+def test_the_series_page_links_each_paragraph_it_serves_in_the_same_queries_however_many(
+        client, partnership, analyst, django_assert_max_num_queries):
+    series = DialogueSeries.objects.get(slug="consular-consultations")
+    client.force_login(analyst)
+    url = reverse("dialogues:series", args=[series.pk])
+    with CaptureQueriesContext(connection) as two:
+        page = client.get(url).content.decode()
+    assert '<a href="/partnerships/eu-uk-sdp-2025/#p20">¶20</a>, <a href="/partnerships/eu-uk-sdp-2025/#p21">¶21</a>' in page
+
+    series.paragraphs.add(*Paragraph.objects.filter(partnership__slug="eu-uk-sdp-2025", number__in=[30, 31, 32]))
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        page = client.get(url).content.decode()
+    assert '<a href="/partnerships/eu-uk-sdp-2025/#p32">¶32</a>' in page
