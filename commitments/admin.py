@@ -70,9 +70,10 @@ class EvidenceInline(ReadOnlyInline):
 class StatusUpdateAdmin(ReadOnly, admin.ModelAdmin):
     """The history is append-only: readable here, written only through the status service."""
 
-    list_display = ["commitment", "side", "status", "as_of", "created_by", "created_at", "marking", "illustrative"]
+    list_display = ["commitment", "side_code", "status", "as_of", "created_by", "created_at", "marking", "illustrative"]
     list_filter = ["status", "marking", "illustrative", "side__party", ("created_at", admin.DateFieldListFilter)]
-    list_select_related = ["commitment", "side__party", "side__commitment", "created_by"]
+    # The side's commitment is the update's own: the side column shows the party, and the query joins what it shows.
+    list_select_related = ["commitment", "side__party", "created_by"]
     search_fields = ["commitment__ref", "commitment__title", "note"]
     inlines = [EvidenceInline]
     # A history of millions of rows: newest first along the index, never counted in full (no date hierarchy
@@ -81,6 +82,10 @@ class StatusUpdateAdmin(ReadOnly, admin.ModelAdmin):
     show_full_result_count = False
     paginator = CappedPaginator
     list_per_page = 50
+
+    @admin.display(description="side", ordering="side__party__code")
+    def side_code(self, update: StatusUpdate) -> str:
+        return update.side.party.code
 
 
 # The encoding's references come from fixtures/commitments.toml (commitments.encoding) and change only with it.
