@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from commitments.cadence import CLOSED, open_milestone
@@ -118,20 +118,20 @@ def proposals_since(meeting: Meeting, since: date, today: date) -> list[Proposal
         commitments = commitments.filter(paragraph__in=series.paragraphs.all())
     # One index seek per commitment (its latest update), however long its history.
     changed = Exists(StatusUpdate.objects.filter(commitment=OuterRef("pk"), created_at__gt=end_of(since)))
-    verdict = Subquery(Assessment.objects.filter(meeting=meeting, commitment=OuterRef("pk")).order_by().values("verdict")[:1])
     rows = list(
-        commitments.exclude(agenda_items__meeting=meeting).annotate(changed=changed, verdict=verdict)
+        commitments.exclude(agenda_items__meeting=meeting).annotate(changed=changed)
         .order_by("paragraph__number", "position")
-        .values_list("pk", "ref", "title", "paragraph__number", "subparagraph__label", "status", "changed", "verdict")
+        .values_list("pk", "ref", "title", "paragraph__number", "subparagraph__label", "status", "changed")
     )
     sides = defaultdict(list)
     # The SDD's sides are every side: no list of commitments to send.
     for fact in facts(series.partnership, None, today=today,
                       commitments=None if series.monitors_everything else commitments.values("pk")):
         sides[fact.commitment_id].append(fact)
+    verdicts = dict(Assessment.objects.filter(meeting=meeting).order_by().values_list("commitment_id", "verdict"))
     candidates = [Candidate(pk, Commitment.reference_of(number, label, ref), title, overall, changed)
-                  for pk, ref, title, number, label, overall, changed, _ in rows]
-    return ranked_proposals(candidates, sides, {row[0]: row[-1] for row in rows if row[-1]}, since)
+                  for pk, ref, title, number, label, overall, changed in rows]
+    return ranked_proposals(candidates, sides, verdicts, since)
 
 
 @dataclass(frozen=True)

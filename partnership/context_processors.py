@@ -1,12 +1,9 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from accounts.models import User
 from agreement.choice import remembered_slug
 from agreement.selectors import default_partnership_slug, partnership_choices
 from commitments.models import StatusUpdate
@@ -19,24 +16,16 @@ def site(request):
     is present (every page then says the history is illustrative)."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {"tracker_name": settings.SITE_NAME}
-    header = SimpleLazyObject(lambda: _header(request.user))
     return {
         "tracker_name": settings.SITE_NAME,
-        "has_illustrative_data": SimpleLazyObject(lambda: header["demo"]),
-        "unread_notifications": SimpleLazyObject(lambda: header["unread"]),
+        # A partial index over demo entries answers this without reading the history; asked once however many
+        # templates of the page ask. (Two plain queries cost less than one that combines them: its subqueries take
+        # the ORM longer to build than a round trip.)
+        "has_illustrative_data": SimpleLazyObject(StatusUpdate.objects.filter(illustrative=True).exists),
+        "unread_notifications": Notification.objects.filter(user=request.user, read_at=None).count,
         "partnership_switch": SimpleLazyObject(lambda: _switch(request)),
         "may_see_portfolio": user_may_see_portfolio(request.user),
     }
-
-
-def _header(user) -> dict:
-    """The user's unread notifications and whether demo data is present, in one query read once a page (a partial
-    index over demo entries answers the second without reading the history)."""
-    unread = Notification.objects.filter(user=OuterRef("pk"), read_at=None).order_by().values("user")
-    return User.objects.filter(pk=user.pk).values(
-        unread=Coalesce(Subquery(unread.annotate(n=Count("pk")).values("n")), 0),
-        demo=Exists(StatusUpdate.objects.filter(illustrative=True)),
-    ).get()
 
 
 @dataclass(frozen=True)
