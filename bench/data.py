@@ -117,7 +117,7 @@ def _updates(partnership, total: int, users, rng, today: date, log) -> None:
                 commitment_id=side.commitment_id, side=side, status=status, previous_status=previous,
                 note="Benchmark entry: a progress note of ordinary length, as officials write them in the tracker.",
                 as_of=timezone.localdate(moment), created_by=author, created_at=moment, version_after=1,
-                on_time=rng.random() < 0.7,
+                on_time=rng.random() < 0.7, side_status_after=status,  # as_of follows the moments: each takes over
             ))
             previous = status
         count += n

@@ -6,10 +6,9 @@ later but back-dated before D is not part of D's picture; it shows from the day 
 commitment's present cadence and target date, the milestones recorded by then and, for a commitment fulfilled by
 meetings, the last meeting held by then.
 
-Each side's state on a past day costs two index seeks, whatever the length of its history: its first update at or
-before D in as-of order that was recorded by D (the status), and its last update recorded by D (when it last
-reported, and from that update's running totals how many updates it had by then). Today's state is stored on the
-side itself by the status service.
+Each side's state on a past day costs one index seek, whatever the length of its history: its last update recorded
+by D, which carries what the status service stored once it was applied (the side's status, its running totals) and
+says when it last reported. Today's state is stored on the side itself by the status service.
 """
 
 from collections import Counter
@@ -67,7 +66,7 @@ def as_of(sides: QuerySet, day: date, suffix: str = "") -> QuerySet:
     (to read several days in one query)."""
     last = _last_recorded_by(end_of(day))
     return sides.annotate(**{
-        f"status_then{suffix}": Subquery(in_force(day).values("status")[:1]),
+        f"status_then{suffix}": Subquery(last.values("side_status_after")[:1]),
         f"recorded_then{suffix}": Subquery(last.values("created_at")[:1]),
         f"count_then{suffix}": Subquery(last.values("side_count_after")[:1]),
         f"on_time_then{suffix}": Subquery(last.values("side_on_time_after")[:1]),
@@ -163,10 +162,11 @@ class Standing(NamedTuple):
 
 def standing_on(partnership, day: date, *, commitments=None) -> dict[int, Standing]:
     """Each side's status and number of updates at the end of a past day, by side id: the part of `facts` that
-    needs no schedule (two index seeks a side, no milestones or meetings read)."""
+    needs no schedule (one index seek a side, no milestones or meetings read)."""
+    last = _last_recorded_by(end_of(day))
     rows = _sides(partnership, commitments).order_by().annotate(
-        status_then=Subquery(in_force(day).values("status")[:1]),
-        count_then=Subquery(_last_recorded_by(end_of(day)).values("side_count_after")[:1]),
+        status_then=Subquery(last.values("side_status_after")[:1]),
+        count_then=Subquery(last.values("side_count_after")[:1]),
     ).values_list("pk", "status_then", "count_then")
     return {pk: Standing(status or Status.NOT_ASSESSED, count or 0) for pk, status, count in rows}
 

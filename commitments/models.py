@@ -180,17 +180,20 @@ class StatusUpdate(models.Model):
     # read from its latest update recorded by then (one index seek), never counted over the history.
     side_count_after = models.PositiveIntegerField(default=0)
     side_on_time_after = models.PositiveIntegerField(default=0)
+    # And the side's status once it was applied (this update's, unless it was back-dated behind a later as-of
+    # date): the status as of any day is that of the side's latest update recorded by the day's end.
+    side_status_after = models.CharField(max_length=16, choices=Status.choices)
     illustrative = models.BooleanField(default=False, help_text="Demo data: not a record of what happened.")
 
     class Meta:
         ordering = ["-as_of", "-created_at", "-pk"]
         indexes = [
-            # A side's status as of a day: the first entry at or before the day in as-of order. Both carry what
-            # the as-of reads want (PostgreSQL), so those reads never visit the table.
+            # The update in force on a day: the first entry at or before the day in as-of order (the stored
+            # month-ends). Both carry what the as-of reads want (PostgreSQL), so those reads never visit the table.
             models.Index(fields=["side", "-as_of", "-created_at", "-id"], name="update_side_status", include=["status"]),
-            # A side's last update recorded by a moment (its schedule and running totals then).
-            models.Index(fields=["side", "-created_at", "-id"], name="update_side_totals",
-                         include=["side_count_after", "side_on_time_after"]),
+            # A side's last update recorded by a moment: its status, schedule and running totals then.
+            models.Index(fields=["side", "-created_at", "-id"], name="update_side_state",
+                         include=["side_status_after", "side_count_after", "side_on_time_after"]),
             # The commitment page's history, newest first, a page at a time.
             models.Index(fields=["commitment", "-as_of", "-created_at", "-id"], name="update_commitment_history"),
             models.Index(fields=["commitment", "-created_at", "-id"], name="update_commitment_recent"),

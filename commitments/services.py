@@ -146,7 +146,7 @@ def commitment_update_status(
         commitment=locked, side=side, status=status, previous_status=side.status, note=note, as_of=as_of,
         marking=marking, corrects=corrects, created_by=by, created_at=now, version_after=locked.version + 1,
         on_time=on_time, side_count_after=side.update_count + 1, side_on_time_after=side.on_time_count + on_time,
-        illustrative=illustrative,
+        side_status_after=status if _takes_over(side, as_of) else side.status, illustrative=illustrative,
     )
     EvidenceLink.objects.bulk_create(
         EvidenceLink(update=update, title=item.title.strip(), url=item.url.strip()) for item in evidence
@@ -182,10 +182,15 @@ def _lock(commitment: Commitment, party_code: str, expected_version: int, by, no
     return locked, side, now
 
 
+def _takes_over(side: CommitmentSide, as_of: date) -> bool:
+    """Whether an update true as of `as_of` becomes the side's status: not when back-dated behind a later one."""
+    return side.status_as_of is None or as_of >= side.status_as_of
+
+
 def _move(locked: Commitment, side: CommitmentSide, update: StatusUpdate, adopted_on: date) -> None:
     """The side's status (unless the update is back-dated behind a later one), schedule and running totals; then
     the commitment's overall status (the less advanced side) and its version."""
-    if side.status_as_of is None or update.as_of >= side.status_as_of:
+    if _takes_over(side, update.as_of):
         side.status, side.status_as_of = update.status, update.as_of
     side.last_update_at = update.created_at
     side.update_count = update.side_count_after

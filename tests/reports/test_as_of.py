@@ -109,3 +109,24 @@ def test_report_dates_are_checked(client, analyst, partnership):
     assert "The Partnership was adopted on 19 May 2025." in html
     assert "The end must come after the start." in html
     assert client.get(reverse("reports:changes", args=["csv"]), {"since": "2024-01-01"}).status_code == 400
+
+
+def test_each_update_keeps_the_status_it_left_in_force(history):
+    # The back-dated "delayed" (as of 15 Dec 2025) came after January's "on track": on track stays in force.
+    rows = list(history.updates.order_by("created_at").values_list("side__party__code", "status", "side_status_after"))
+    assert rows == [("EU", "in_progress", "in_progress"), ("EU", "on_track", "on_track"),
+                    ("UK", "at_risk", "at_risk"), ("EU", "delayed", "on_track")]
+
+
+def test_the_migration_rebuilds_the_status_after_each_update_from_the_history(history):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from commitments.models import StatusUpdate
+
+    migration = import_module("commitments.migrations.0009_status_after_each_update")
+    StatusUpdate.objects.update(side_status_after="")
+    migration.status_after_each_update(apps, None)
+    assert list(history.updates.order_by("created_at").values_list("side_status_after", flat=True)) == [
+        "in_progress", "on_track", "at_risk", "on_track"]

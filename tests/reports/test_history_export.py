@@ -27,7 +27,7 @@ def write(ref, party, *, by, at, as_of, status, previous, note, marking="OFFICIA
     update = StatusUpdate.objects.create(
         commitment=commitment, side=commitment.sides.get(party__code=party), status=status, previous_status=previous,
         note=note, as_of=as_of, marking=marking, corrects=corrects, created_by=by, created_at=at, version_after=2,
-        on_time=on_time, illustrative=illustrative,
+        on_time=on_time, side_status_after=status, illustrative=illustrative,
     )
     EvidenceLink.objects.bulk_create(EvidenceLink(update=update, title=t, url=u) for t, u in evidence)
     return update

@@ -23,7 +23,8 @@ def write(ref, party, *, by, day, note) -> StatusUpdate:
     target = Commitment.objects.get(ref=ref)
     return StatusUpdate.objects.create(
         commitment=target, side=target.sides.get(party__code=party), status="in_progress",
-        previous_status="not_assessed", note=note, as_of=day, created_by=by, version_after=2, on_time=True,
+        previous_status="not_assessed", side_status_after="in_progress", note=note, as_of=day, created_by=by,
+        version_after=2, on_time=True,
         created_at=datetime.combine(day, datetime.min.time(), tzinfo=BRUSSELS).replace(hour=10),
     )
 

@@ -25,6 +25,7 @@ def long_history(partnership, eu_official):
             commitment=commitment, side=side, status=statuses[n % 2], previous_status=statuses[(n + 1) % 2],
             note=f"Row {n}: a progress note of ordinary length, as officials write them.", as_of=moment.date(),
             created_by=eu_official, created_at=moment, version_after=n + 2, on_time=True,
+            side_status_after=statuses[n % 2],
         ))
         if len(batch) == 10_000:
             StatusUpdate.objects.bulk_create(batch)
