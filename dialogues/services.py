@@ -131,11 +131,19 @@ def _fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# A held meeting's agenda is the record of what it discussed; a cancelled one discusses nothing.
+CLOSED_AGENDA = {Meeting.Status.HELD, Meeting.Status.CANCELLED}
+
+
 @transaction.atomic
 def agenda_add(*, meeting: Meeting, by, commitments=(), reasons: dict | None = None, title: str = "") -> list[AgendaItem]:
     """Add commitments (each once) or a free item to a meeting's agenda."""
     require_manager(by)
-    Meeting.objects.select_for_update(of=("self",)).filter(pk=meeting.pk).order_by().first()  # serialise positions
+    # The lock serialises positions; the status is read under it, so a meeting marked held meanwhile is refused.
+    status = (Meeting.objects.select_for_update(of=("self",)).filter(pk=meeting.pk).order_by()
+              .values_list("status", flat=True).first())
+    if status in CLOSED_AGENDA:
+        raise ValidationError(f"The meeting is {Meeting.Status(status).label.lower()}: its agenda can no longer change.")
     position = (meeting.agenda.aggregate(last=Max("position"))["last"] or 0) + 1
     present = set(meeting.agenda.exclude(commitment=None).values_list("commitment_id", flat=True))
     items = []

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from html import unescape
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -289,3 +290,32 @@ def test_a_held_meeting_proposes_nothing(client, consular, reviewer):
     client.force_login(reviewer)
     html = client.get(held.get_absolute_url()).content.decode()
     assert "Proposed by the tracker" not in html
+
+
+@pytest.mark.parametrize(("status", "told"), [
+    ("held", "The meeting is held: its agenda can no longer change."),
+    ("cancelled", "The meeting is cancelled: its agenda can no longer change."),
+])
+def test_the_agenda_of_a_held_or_cancelled_meeting_is_closed(client, consular, reviewer, status, told):
+    Meeting.objects.filter(pk=consular.meeting.pk).update(status=status)
+    client.force_login(reviewer)
+    response = client.post(f"/dialogues/meetings/{consular.meeting.pk}/agenda/",
+                           {"commitments": [str(consular.c201.pk)], "title": "Any other business"})
+    assert response.status_code == 400
+    assert told in response.content.decode()
+    assert AgendaItem.objects.filter(meeting=consular.meeting).count() == 0
+
+
+def test_a_meeting_marked_held_after_its_page_was_read_refuses_the_addition(consular, reviewer):
+    stale = Meeting.objects.get(pk=consular.meeting.pk)  # read while still planned
+    Meeting.objects.filter(pk=stale.pk).update(status="held")
+    with pytest.raises(ValidationError) as refused:
+        services.agenda_add(meeting=stale, by=reviewer, title="Any other business")
+    assert refused.value.messages == ["The meeting is held: its agenda can no longer change."]
+    assert AgendaItem.objects.filter(meeting=stale).count() == 0
+
+
+def test_a_postponed_meeting_still_takes_agenda_items(consular, reviewer):
+    Meeting.objects.filter(pk=consular.meeting.pk).update(status="postponed")
+    services.agenda_add(meeting=consular.meeting, by=reviewer, commitments=[consular.c201])
+    assert agenda_refs(consular.meeting) == ["20.1"]
