@@ -5,15 +5,17 @@ from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from commitments.cadence import DUE_SOON_DAYS, DueState, most_urgent
 from commitments.history import Fact, SideState, facts
 from commitments.models import Commitment, CommitmentSide, StatusUpdate
-from commitments.selectors import Listed, listed
-from commitments.status import Cadence, Status, Strength, least_advanced
+from commitments.selectors import Listed, commitment_order, listed
+from commitments.status import ADVANCEMENT, Cadence, Status, Strength, least_advanced
 from common.choices import ModelChoiceFilter
+from common.sorting import Sort, sort_asked
 from agreement.models import Area, Organisation, Part, Partnership, Party
 
 
@@ -229,6 +231,49 @@ def narrow_to_partnership(filters: dict, data, lookups: dict[str, str]) -> None:
     for name, lookup in lookups.items():
         if name in filters and getattr(filters[name], "queryset", None) is not None:
             filters[name].queryset = filters[name].queryset.filter(**{lookup: slug})
+
+
+# The list's columns and the keys that sort them; the owners do not sort. Due dates and statuses are the sides' now:
+# a picture of a past day does not sort by them.
+LIST_COLUMNS = [("Ref", "ref"), ("Commitment", "title"), ("Owners", None), ("Cadence and updates", "due"),
+                ("Strength", "strength"), ("Status", "status")]
+NOW_ONLY = {"due", "status"}
+LIST_ORDER = ("paragraph__partnership__adopted_on", "paragraph__number", "position")
+NEXT_DUE = Subquery(CommitmentSide.objects.filter(commitment=OuterRef("pk"), due_on__isnull=False)
+                    .order_by("due_on").values("due_on")[:1])
+
+
+def _rank(field: str, values) -> Case:
+    """The field's position in `values`, for sorting by the vocabulary's order rather than the alphabet."""
+    return Case(*(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(values)),
+                output_field=IntegerField())
+
+
+def sorted_commitments(sort: Sort, commitments: QuerySet) -> QuerySet:
+    """The commitments in the order asked for, ties (and "ref") in the document's order.
+    Statuses go from the least advanced, due dates from the earliest, commitments with nothing due last."""
+    first = {
+        "ref": [], "title": [Lower("title")], "strength": [_rank("strength", Strength.values)],
+        "status": [_rank("status", ADVANCEMENT)], "due": [NEXT_DUE],
+    }[sort.key]
+    descending = sort.descending
+    order = [e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in first]
+    document = [F(f).desc() if descending and sort.key == "ref" else F(f).asc() for f in LIST_ORDER]
+    return commitments.order_by(*order, *document)
+
+
+def sorted_filter(params, partnership=None) -> tuple["CommitmentFilter", Sort, list[tuple[str, str | None]]]:
+    """The commitment filters of `params` (None: unbound) over the commitments in the order its "sort" asks for, and
+    the list's columns with the keys that sort them: the list page, its downloads and its PDF keep the same order.
+    With `partnership`, the filters are a page's, of that partnership only (`one_partnership`)."""
+    filterset = CommitmentFilter(params or None, queryset=commitment_order())
+    if partnership is not None:
+        filterset = one_partnership(filterset, partnership)
+    columns = [(label, None if filterset.as_of_day and key in NOW_ONLY else key) for label, key in LIST_COLUMNS]
+    sort = sort_asked((params or {}).get("sort"), {key for _, key in columns if key}, "ref")
+    # The sort depends on the filters' day; nothing was read yet.
+    filterset.queryset = sorted_commitments(sort, filterset.queryset)
+    return filterset, sort, columns
 
 
 def one_partnership(filterset, partnership):

@@ -3,8 +3,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,57 +12,23 @@ from django.utils import timezone
 from agreement.models import Paragraph, Partnership
 from agreement.choice import chosen_partnership, partnership_shown, scoped_query
 from commitments.access import sensitive_commitment_ids, user_may_update
-from commitments.filters import CommitmentFilter, one_partnership
+from commitments.filters import sorted_filter
 from commitments.forms import StatusUpdateForm
-from commitments.models import Commitment, CommitmentSide
-from commitments.selectors import commitment_list, commitment_order, history_rows, sides_prefetch, timeline
+from commitments.models import Commitment
+from commitments.selectors import commitment_list, history_rows, sides_prefetch, timeline
 from commitments.selectors import due_sources, instrument_list, references
 from commitments.services import StaleVersion, commitment_update_status
-from commitments.status import ADVANCEMENT, Strength
 from common.pagination import CountedPaginator
-from common.sorting import Sort, sort_asked, sort_headers
+from common.sorting import sort_headers
 
 PAGE_SIZE = 50
 HISTORY_PAGE = 50  # a long history is read a page at a time, newest first
 
 
-# The list's columns and the keys that sort them; the owners do not sort. Due dates and statuses are the sides' now:
-# a picture of a past day does not sort by them.
-LIST_COLUMNS = [("Ref", "ref"), ("Commitment", "title"), ("Owners", None), ("Cadence and updates", "due"),
-                ("Strength", "strength"), ("Status", "status")]
-NOW_ONLY = {"due", "status"}
-LIST_ORDER = ("paragraph__partnership__adopted_on", "paragraph__number", "position")
-NEXT_DUE = Subquery(CommitmentSide.objects.filter(commitment=OuterRef("pk"), due_on__isnull=False)
-                    .order_by("due_on").values("due_on")[:1])
-
-
-def _rank(field: str, values) -> Case:
-    """The field's position in `values`, for sorting by the vocabulary's order rather than the alphabet."""
-    return Case(*(When(**{field: value}, then=Value(rank)) for rank, value in enumerate(values)),
-                output_field=IntegerField())
-
-
-def sorted_commitments(sort: Sort, commitments: QuerySet | None = None) -> QuerySet:
-    """The commitments (every one by default) in the order asked for, ties (and "ref") in the document's order.
-    Statuses go from the least advanced, due dates from the earliest, commitments with nothing due last."""
-    first = {
-        "ref": [], "title": [Lower("title")], "strength": [_rank("strength", Strength.values)],
-        "status": [_rank("status", ADVANCEMENT)], "due": [NEXT_DUE],
-    }[sort.key]
-    descending = sort.descending
-    order = [e.desc(nulls_last=True) if descending else e.asc(nulls_last=True) for e in first]
-    document = [F(f).desc() if descending and sort.key == "ref" else F(f).asc() for f in LIST_ORDER]
-    return (commitment_order() if commitments is None else commitments).order_by(*order, *document)
-
-
 def commitment_index(request: HttpRequest) -> HttpResponse:
     partnership = chosen_partnership(request)
     query = scoped_query(request, partnership)  # the partnership shown, in the filters and the download links
-    filterset = one_partnership(CommitmentFilter(query, queryset=commitment_order()), partnership)
-    columns = [(label, None if filterset.as_of_day and key in NOW_ONLY else key) for label, key in LIST_COLUMNS]
-    sort = sort_asked(request.GET.get("sort"), {key for _, key in columns if key}, "ref")
-    # The sort depends on the filters' day; nothing was read yet.
-    filterset.queryset = sorted_commitments(sort, filterset.queryset)
+    filterset, sort, columns = sorted_filter(query, partnership)
     if filterset.as_of_day:
         ids, found = filterset.matching_as_of()
         page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -152,7 +117,7 @@ def record_update(request: HttpRequest, pk: int, side: str) -> HttpResponse:
         {
             "commitment": commitment, "side": the_side, "form": form, "conflict": conflict,
         },
-        status=409 if conflict is not None else 200,
+        status=409 if conflict is not None else 400 if form.errors else 200,
     )
 
 

@@ -25,9 +25,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from commitments.access import may_read_note, sensitive_commitment_ids
-from commitments.filters import CommitmentFilter
+from commitments.filters import CommitmentFilter, sorted_filter
 from commitments.history import with_sides
-from commitments.selectors import commitment_order
 from common.exports import Header, pdf_bytes
 from reports import columns, dashboard
 from reports.filters import (HistoryFilter, commitment_rows, history_filter, progress, report_inputs,
@@ -66,7 +65,7 @@ def _header(title, partnership, filters, as_of) -> Header:
 
 
 def _commitments(params: QueryDict, readable) -> dict:
-    filterset = CommitmentFilter(params or None, queryset=commitment_order())
+    filterset, _, _ = sorted_filter(params)
     partnership = selected_partnership(filterset, params)
     return {"header": _header("Commitments", partnership, filterset.active, filterset.as_of_day),
             "rows": commitment_rows(filterset), "parties": [p.code for p in partnership.parties.all()]}
@@ -105,7 +104,7 @@ def _changes(params: QueryDict, readable) -> dict:
 
 REPORTS = {report.name: report for report in [
     Report("commitments", "The commitment list", "reports/pdf/commitments.html",
-           tuple(CommitmentFilter.base_filters), "commitments:list", "reports:commitments", _commitments),
+           (*CommitmentFilter.base_filters, "sort"), "commitments:list", "reports:commitments", _commitments),
     Report("history", "The status history", "reports/pdf/history.html", tuple(HistoryFilter.base_filters),
            "reports:history", "reports:history_export", _history, notes=True),
     Report("overview", "The progress report", "reports/pdf/overview.html", ("partnership", "as_of"),

@@ -9,9 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from commitments.access import may_read_note, sensitive_commitment_ids
-from commitments.filters import CommitmentFilter, one_partnership
+from commitments.filters import one_partnership, sorted_filter
 from commitments.history import with_sides
-from commitments.selectors import commitment_order
 from agreement.choice import chosen_partnership, scoped_query
 from common.pagination import CappedPaginator
 from reports import columns, dashboard
@@ -59,7 +58,7 @@ def commitments_export(request: HttpRequest, fmt: str) -> HttpResponse:
     _check_format(fmt)
     partnership = chosen_partnership(request)
     params = scoped_query(request, partnership)
-    filterset = CommitmentFilter(params, queryset=commitment_order())
+    filterset, _, _ = sorted_filter(params)
     if not filterset.is_valid():
         return _bad_filters(filterset.form)
     name = f"commitments-{(filterset.as_of_day or timezone.localdate()):%Y-%m-%d}"

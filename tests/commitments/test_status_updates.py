@@ -240,7 +240,7 @@ def test_bad_input_gets_field_errors_and_changes_nothing(client, both_sides, eu_
     ]
     for values, message in cases:
         response = client.post(url, form_data(both_sides, **values))
-        assert response.status_code == 200, values
+        assert response.status_code == 400, values
         assert message in response.content.decode(), values
     assert not StatusUpdate.objects.exists()
     both_sides.refresh_from_db()
@@ -263,7 +263,7 @@ def test_every_mistake_in_the_form_is_told_at_once_each_on_its_field(client, bot
     response = client.post(reverse("commitments:update", args=[both_sides.pk, "EU"]), form_data(
         both_sides, status="at_risk", note="", as_of=(TODAY + timedelta(days=3)).isoformat(),
         evidence_title_1="Minutes", evidence_url_1="ftp://example.org/minutes"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert errors["note"] == ["Explain why the status is “at risk”."]
     assert errors["as_of"] == ["The date cannot be in the future."]

@@ -56,7 +56,7 @@ def test_a_refused_form_and_a_read_write_nothing_to_the_log(client, partnership,
     commitment = Commitment.objects.get(ref="14.1")
     client.get(commitment.get_absolute_url())
     response = client.post(reverse("commitments:update", args=[commitment.pk, "EU"]), update_form(commitment, note=""))
-    assert response.status_code == 200  # "at risk" needs a note: the form is shown again with the error
+    assert response.status_code == 400  # "at risk" needs a note: the form is shown again with the error
     assert not entries_since(start).exists()
 
 

@@ -115,7 +115,7 @@ def test_text_carrying_a_higher_classification_is_refused(client, partnership, e
             "version": commitment.version, "corrects": "",
             **{f"evidence_{f}_{n}": "" for f in ("title", "url") for n in (1, 2, 3)}}
     response = client.post(reverse("commitments:update", args=[commitment.pk, "EU"]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "is a classification above OFFICIAL-SENSITIVE" in response.content.decode()
     assert not commitment.updates.exists()
 

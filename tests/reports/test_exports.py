@@ -56,6 +56,24 @@ def test_the_csv_holds_the_filtered_list_and_says_what_it_is(signed_in, analyst,
     assert sorted(r[0] for r in data) == expected
 
 
+def test_the_downloads_keep_the_order_the_list_is_sorted_in(signed_in, partnership):
+    query = {"area": "maritime-security", "sort": "-title"}
+    shown = [r.commitment.reference for r in signed_in.get(reverse("commitments:list"), query).context["rows"]]
+    in_the_text = [c.reference for c in Commitment.objects.filter(paragraph__area__slug="maritime-security")
+                   .order_by("paragraph__number", "position")]
+    assert shown != in_the_text and sorted(shown) == sorted(in_the_text)  # the sort reorders this area
+
+    _, data = table(csv_rows(signed_in.get(reverse("reports:commitments", args=["csv"]), query)))
+    assert [r[0] for r in data] == shown
+    titles = [r[3] for r in data]
+    assert titles == sorted(titles, key=str.lower, reverse=True)
+
+    sheet = load_workbook(io.BytesIO(content(signed_in.get(reverse("reports:commitments", args=["xlsx"]), query))))
+    rows = list(sheet["Commitments"].iter_rows(values_only=True))
+    first = next(n for n, row in enumerate(rows) if row[0] == "Ref") + 1
+    assert [row[0] for row in rows[first:]] == shown
+
+
 def test_the_xlsx_has_a_frozen_header_filters_widths_and_real_dates(signed_in, partnership, eu_official):
     commitment = Commitment.objects.get(ref="14.1")
     commitment_update_status(commitment=commitment, party_code="EU", status="on_track", note="=HYPERLINK(\"x\")",

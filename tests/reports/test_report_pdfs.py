@@ -115,6 +115,18 @@ def test_the_same_report_is_one_file_for_every_reader_and_for_the_order_of_its_f
     assert GeneratedPdf.objects.count() == 2
 
 
+def test_the_commitment_pdf_is_in_the_order_the_list_is_sorted_in(client, analyst, partnership):
+    client.force_login(analyst)
+    shown = [r.commitment.reference for r in client.get(reverse("commitments:list"),
+                                                       {"area": "cyber-issues", "sort": "-title"}).context["rows"]]
+    assert shown != [c.reference for c in Commitment.objects.filter(paragraph__area__slug="cyber-issues")
+                     .order_by("paragraph__number", "position")]  # the sort reorders this area
+    text = rendered(client, "commitments", area="cyber-issues", sort="-title")
+    assert [text.index(f"{ref} ") for ref in shown] == sorted(text.index(f"{ref} ") for ref in shown)
+    in_document_order = pdf_id(ask(client, "commitments", area="cyber-issues"))
+    assert GeneratedPdf.objects.exclude(pk=in_document_order).count() == 1  # another order: another file
+
+
 def test_an_update_recorded_since_makes_a_new_pdf(client, analyst, eu_official, partnership):
     client.force_login(analyst)
     first = pdf_id(ask(client, "overview"))
