@@ -33,6 +33,7 @@ from django.utils import timezone  # noqa: E402
 from bench import data  # noqa: E402
 from bench.pages import pages  # noqa: E402
 from bench.serve import free_port, gunicorn  # noqa: E402
+import partnership.wsgi  # noqa: E402,F401 - pages are measured as production serves them, its collector settled
 from bench.sessions import session_for  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

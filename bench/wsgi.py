@@ -1,12 +1,12 @@
-"""The application under gunicorn for the benchmark: the product's settings, plus the floor view (bench.urls)."""
+"""The application under gunicorn for the benchmark: the product's, on the bench's URLs (plus the floor view)."""
 
 import os
 
 import django
 from django.conf import settings
-from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
 django.setup(set_prefix=False)
 settings.ROOT_URLCONF = "bench.urls"
-application = get_wsgi_application()
+
+from partnership.wsgi import application  # noqa: E402,F401 - with its collector settled, as in production
