@@ -103,7 +103,8 @@ def _updates(partnership, total: int, users, rng, today: date, log) -> None:
     for user in users:
         authors.setdefault(user.organisation_id, user)
     start = timezone.make_aware(datetime.combine(partnership.adopted_on, time(9)))
-    span = (timezone.make_aware(datetime.combine(today, time(9))) - start).total_seconds()
+    # Up to now at the latest: history recorded in the future would not be a history.
+    span = (min(timezone.make_aware(datetime.combine(today, time(9))), timezone.now()) - start).total_seconds()
     # The first side carries a tenth of the history: the "commitment page with a long history".
     per_side = [wanted // 10] + [max(1, (wanted - wanted // 10) // (len(sides) - 1))] * (len(sides) - 1)
     batch, count = [], 0

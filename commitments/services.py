@@ -2,7 +2,7 @@
 `commitment_update_status`; nothing else writes StatusUpdate, CommitmentSide.status or Commitment.status."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -177,8 +177,9 @@ def _lock(commitment: Commitment, party_code: str, expected_version: int, by, no
     if not user_may_update(by, side):
         raise PermissionDenied("Only officials of an organisation that owns this side may update it.")
     if side.last_update_at and now < side.last_update_at:
-        # The running totals and the month-end pictures count updates in the order they were recorded.
-        raise ValueError(f"An update of {side} is already recorded at {side.last_update_at}, after {now}.")
+        # A clock that stepped back, or a server behind another, must neither refuse the official nor reorder the
+        # side's history: running totals and month-end pictures count updates in the order they were recorded.
+        now = side.last_update_at + timedelta(microseconds=1)
     return locked, side, now
 
 

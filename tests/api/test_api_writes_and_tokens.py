@@ -121,6 +121,21 @@ def test_a_write_with_a_wrong_etag_is_refused_with_412_and_the_current_etag(clie
     assert recorded(target) == before
 
 
+def test_an_update_is_recorded_when_the_sides_last_one_is_stamped_later_than_the_clock(client, eu_official):
+    # The clock stepped back (a correction, a failover): answered 201 and recorded after it, never a 500.
+    target = commitment(OWNED_BY_EEAS_AND_FCDO)
+    client.force_login(eu_official)
+    assert post_update(client, target, payload(), read_etag(client, target)).status_code == 201
+    later = timezone.now() + datetime.timedelta(hours=2)
+    StatusUpdate.objects.filter(commitment=target).update(created_at=later)
+    target.sides.filter(party__code="EU").update(last_update_at=later)
+
+    response = post_update(client, target, payload(status="on_track"), read_etag(client, target))
+
+    assert response.status_code == 201, response.content
+    assert StatusUpdate.objects.get(pk=response.json()["id"]).created_at == later + datetime.timedelta(microseconds=1)
+
+
 def test_the_right_etag_records_the_update_and_answers_with_it_and_the_new_etag(client, eu_official):
     target = commitment(OWNED_BY_EEAS_AND_FCDO)
     client.force_login(eu_official)

@@ -269,3 +269,17 @@ def test_every_mistake_in_the_form_is_told_at_once_each_on_its_field(client, bot
     assert errors["as_of"] == ["The date cannot be in the future."]
     assert errors["evidence_url_1"] == ["Enter an http:// or https:// address."]
     assert StatusUpdate.objects.filter(commitment=both_sides).count() == 0
+
+
+def test_an_update_made_while_the_clock_is_behind_the_last_one_is_recorded_after_it(both_sides, eu_official):
+    # A server's clock can step back (a correction, a failover to a server behind the others).
+    first = update(both_sides, eu_official, "EU", Status.IN_PROGRESS)
+    both_sides.refresh_from_db()
+    behind = commitment_update_status(
+        commitment=both_sides, party_code="EU", status=Status.ON_TRACK, as_of=TODAY, by=eu_official,
+        expected_version=both_sides.version, now=NOW - timedelta(hours=3))
+    assert behind.created_at == datetime(2026, 3, 2, 10, 0, 0, 1, tzinfo=ZoneInfo("Europe/Brussels"))
+    side = both_sides.sides.get(party__code="EU")
+    assert (side.status, side.update_count, side.last_update_at) == ("on_track", 2, behind.created_at)
+    assert list(side.updates.order_by("created_at").values_list("pk", flat=True)) == [first.pk, behind.pk]
+
